@@ -1,0 +1,164 @@
+import type { CommandFlag, CommandSpec, KeySpec } from './commandSpec.js';
+import { parseStrictInt } from '../util/numbers.js';
+
+/** Redis's legacy (first, last, step) triple, derived from the key specs. */
+export interface LegacyKeyRange {
+  firstKey: number;
+  lastKey: number;
+  step: number;
+}
+
+/**
+ * All commands by name. Lookup accepts any case: the exact lower and upper case names are
+ * indexed directly, so the common clients (which send "GET" or "get") never lower-case.
+ */
+export class CommandTable {
+  readonly commands: CommandSpec[] = [];
+  private readonly byName = new Map<string, CommandSpec>();
+  private readonly subByName = new Map<CommandSpec, Map<string, CommandSpec>>();
+  private readonly parents = new Map<CommandSpec, CommandSpec>();
+
+  constructor(specs: Iterable<CommandSpec> = []) {
+    for (const s of specs) this.register(s);
+  }
+
+  register(spec: CommandSpec): void {
+    if (this.byName.has(spec.name)) throw new Error(`command ${spec.name} declared twice`);
+    this.commands.push(spec);
+    this.byName.set(spec.name, spec);
+    this.byName.set(spec.name.toUpperCase(), spec);
+    if (spec.subcommands) {
+      const subs = new Map<string, CommandSpec>();
+      for (const sub of spec.subcommands) {
+        subs.set(sub.name, sub);
+        this.parents.set(sub, spec);
+      }
+      this.subByName.set(spec, subs);
+    }
+  }
+
+  lookup(name: string): CommandSpec | undefined {
+    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  subcommand(parent: CommandSpec, name: string): CommandSpec | undefined {
+    return this.subByName.get(parent)?.get(name.toLowerCase());
+  }
+
+  parentOf(spec: CommandSpec): CommandSpec | undefined {
+    return this.parents.get(spec);
+  }
+
+  /** "get", or "config|get" for a subcommand: the name Redis uses in errors and stats. */
+  fullName(spec: CommandSpec): string {
+    const parent = this.parents.get(spec);
+    return parent ? `${parent.name}|${spec.name}` : spec.name;
+  }
+
+  /** Resolves argv to the command or subcommand it names (undefined when unknown). */
+  resolve(argv: readonly string[]): CommandSpec | undefined {
+    const spec = this.lookup(argv[0]!);
+    if (spec?.subcommands && argv.length >= 2) return this.subcommand(spec, argv[1]!) ?? undefined;
+    return spec;
+  }
+
+  get size(): number {
+    return this.commands.length;
+  }
+}
+
+export function isMovableKeys(spec: CommandSpec): boolean {
+  return (spec.keySpecs ?? []).some(
+    (ks) => !('index' in ks.beginSearch) || !('range' in ks.findKeys) || ks.findKeys.range.limit > 1,
+  );
+}
+
+/** Flags as COMMAND INFO lists them: the declared ones plus the derived movablekeys. */
+export function reportedFlags(spec: CommandSpec): CommandFlag[] {
+  const flags = [...spec.flags];
+  if (isMovableKeys(spec) && !flags.includes('movablekeys')) flags.push('movablekeys');
+  return flags;
+}
+
+/** Redis's populateCommandLegacyRangeSpec. */
+export function legacyKeyRange(spec: CommandSpec): LegacyKeyRange {
+  let firstKey = 0, lastKey = 0, step = 0;
+  let prevLast = 0;
+  for (const ks of spec.keySpecs ?? []) {
+    if (!('index' in ks.beginSearch) || !('range' in ks.findKeys) || ks.findKeys.range.limit > 1) continue;
+    const begin = ks.beginSearch.index;
+    const r = ks.findKeys.range;
+    const last = r.lastKey < 0 ? r.lastKey : begin + r.lastKey;
+    if (firstKey === 0) {
+      firstKey = begin;
+      lastKey = last;
+      step = r.step;
+      prevLast = last;
+      continue;
+    }
+    // Only a spec that continues the run (same step, next position) extends it.
+    if (r.step === step && prevLast >= 0 && begin === prevLast + step) {
+      lastKey = last;
+      prevLast = last;
+    }
+  }
+  return { firstKey, lastKey, step };
+}
+
+/** Positions of the keys in argv, from the key specs (COMMAND GETKEYS, cluster routing, ACL). */
+export function getKeyPositions(spec: CommandSpec, argv: readonly string[]): number[] | null {
+  const out: number[] = [];
+  const argc = argv.length;
+  for (const ks of spec.keySpecs ?? []) {
+    if (ks.flags.includes('NOT_KEY')) continue;
+    let first: number;
+    const bs = ks.beginSearch;
+    if ('index' in bs) {
+      first = bs.index;
+    } else {
+      const kw = bs.keyword.toUpperCase();
+      let found = -1;
+      if (bs.startFrom >= 0) {
+        for (let i = bs.startFrom; i < argc; i++) if (argv[i]!.toUpperCase() === kw) { found = i; break; }
+      } else {
+        for (let i = argc + bs.startFrom; i > 0; i--) if (argv[i]!.toUpperCase() === kw) { found = i; break; }
+      }
+      if (found === -1) continue;
+      first = found + 1;
+    }
+    if (first >= argc) continue;
+    const fk = ks.findKeys;
+    if ('range' in fk) {
+      let last = fk.range.lastKey >= 0 ? first + fk.range.lastKey : argc + fk.range.lastKey;
+      if (fk.range.lastKey < 0 && fk.range.limit > 1) last = first + Math.floor((last - first) / fk.range.limit);
+      if (last >= argc) last = argc - 1;
+      for (let i = first; i <= last; i += fk.range.step) out.push(i);
+    } else {
+      const n = parseStrictInt(argv[first + fk.keynum.keynumIdx] ?? '');
+      if (n === null || n < 0) return null;
+      const start = first + fk.keynum.firstKey;
+      for (let k = 0; k < n; k++) {
+        const pos = start + k * fk.keynum.step;
+        if (pos >= argc) return null;
+        out.push(pos);
+      }
+    }
+  }
+  return out;
+}
+
+/** Key spec helpers for declarations. */
+export const keys = {
+  /** One key at `index`. */
+  one(index: number, flags: KeySpec['flags']): KeySpec {
+    return { flags, beginSearch: { index }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } };
+  },
+  /** Keys from `index` to the end (lastKey -1), every `step`. */
+  rest(index: number, flags: KeySpec['flags'], step = 1): KeySpec {
+    return { flags, beginSearch: { index }, findKeys: { range: { lastKey: -1, step, limit: 0 } } };
+  },
+  /** A count at `index`, then that many keys. */
+  counted(index: number, flags: KeySpec['flags']): KeySpec {
+    return { flags, beginSearch: { index }, findKeys: { keynum: { keynumIdx: 0, firstKey: 1, step: 1 } } };
+  },
+};

@@ -1,0 +1,115 @@
+import type { Client } from '../network/client.js';
+import { Err } from '../protocol/errors.js';
+import { CommandError } from './argCursor.js';
+import type { CommandSpec } from './commandSpec.js';
+import type { CommandTable } from './commandTable.js';
+
+export interface CommandStats {
+  calls: number;
+  usec: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}
+
+/** Commands a RESP2 client in subscribed mode may run (Redis's processCommand). */
+const SUBSCRIBED_MODE_ALLOWED = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+/** Commands run immediately inside MULTI instead of being queued. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Hooks the server adds to every call (MONITOR feed, slow log, ...). */
+export type CallObserver = (client: Client, spec: CommandSpec, argv: string[], micros: number) => void;
+
+/**
+ * Lookup, arity, flag gates, then the handler. Errors thrown as CommandError while parsing
+ * arguments become the reply; anything else is a bug, logged and answered with an ERR so
+ * that one bad command never takes the server down.
+ */
+export class Dispatcher {
+  readonly stats = new Map<string, CommandStats>();
+  totalCommands = 0;
+  /** Set while loading the dataset: only commands flagged 'loading' run. */
+  loading = false;
+  observers: CallObserver[] = [];
+
+  constructor(
+    readonly table: CommandTable,
+    private readonly log: (level: string, msg: string) => void,
+  ) {}
+
+  private statsFor(name: string): CommandStats {
+    let s = this.stats.get(name);
+    if (s === undefined) this.stats.set(name, (s = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 }));
+    return s;
+  }
+
+  execute(client: Client, argv: string[]): void {
+    let spec = this.table.lookup(argv[0]!);
+    if (spec === undefined) {
+      this.reject(client, Err.unknownCommand(argv[0]!, argv.slice(1)));
+      return;
+    }
+    if (spec.subcommands !== undefined && argv.length >= 2) {
+      const sub = this.table.subcommand(spec, argv[1]!);
+      if (sub === undefined) {
+        // Redis answers HELP-less containers with the same text
+        this.reject(client, Err.unknownSubcommand(argv[1]!, spec.name), spec);
+        return;
+      }
+      spec = sub;
+    }
+    const arity = spec.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      this.reject(client, Err.wrongArity(this.table.fullName(spec)), spec);
+      return;
+    }
+    if (client.subscriptionCount > 0 && client.resp === 2 && !SUBSCRIBED_MODE_ALLOWED.has(spec.name)) {
+      this.reject(client, Err.pubsubContext(this.table.fullName(spec)), spec);
+      return;
+    }
+    if (this.loading && !spec.flags.includes('loading')) {
+      this.reject(client, Err.loading, spec);
+      return;
+    }
+    if (client.multi !== null && !MULTI_IMMEDIATE.has(spec.name)) {
+      if (spec.flags.includes('no_multi')) {
+        this.reject(client, `ERR Command not allowed inside a transaction`, spec);
+        return;
+      }
+      client.multi.queue.push({ spec, argv });
+      client.reply.raw('+QUEUED\r\n');
+      return;
+    }
+    this.call(client, spec, argv);
+  }
+
+  /** Runs a resolved command (also used by EXEC for each queued command). */
+  call(client: Client, spec: CommandSpec, argv: string[]): void {
+    const start = performance.now();
+    let failed = false;
+    try {
+      spec.handler!(client, argv);
+    } catch (err) {
+      failed = true;
+      if (err instanceof CommandError) {
+        client.reply.error(err.reply);
+      } else {
+        this.log('warning', `internal error in '${argv[0]}': ${(err as Error)?.stack ?? err}`);
+        client.reply.error(`ERR internal error while running '${this.table.fullName(spec)}'`);
+      }
+    }
+    const micros = (performance.now() - start) * 1000;
+    const s = this.statsFor(this.table.fullName(spec));
+    s.calls++;
+    s.usec += micros;
+    if (failed) s.failedCalls++;
+    this.totalCommands++;
+    client.lastCommand = spec.name;
+    for (const o of this.observers) o(client, spec, argv, micros);
+  }
+
+  private reject(client: Client, error: string, spec?: CommandSpec): void {
+    if (client.multi !== null) client.multi.dirty = true; // Redis: EXECABORT later
+    if (spec !== undefined) this.statsFor(this.table.fullName(spec)).rejectedCalls++;
+    client.reply.error(error);
+  }
+}

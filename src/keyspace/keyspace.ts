@@ -1,0 +1,83 @@
+import type { Clock } from '../expiry/clock.js';
+import type { DeadlineScheduler } from '../expiry/scheduler.js';
+import { NotifyClass, type Notifier } from '../notify/notifier.js';
+import { Database, type LruClock } from './database.js';
+import type { RemovalReason } from './values.js';
+
+export interface KeyspaceStats {
+  expiredKeys: number;
+  evictedKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+}
+
+/** Called for every modified key (Redis's signalModifiedKey): WATCH, client-side caching. */
+export type ModifiedKeyListener = (db: Database, key: string) => void;
+
+const EVENT_CLASS: Record<RemovalReason, number> = {
+  del: NotifyClass.generic,
+  expired: NotifyClass.expired,
+  evicted: NotifyClass.evicted,
+};
+
+/** The databases and the one removal funnel every deletion passes through. */
+export class Keyspace {
+  readonly dbs: Database[] = [];
+  readonly stats: KeyspaceStats = { expiredKeys: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 };
+  readonly lru: LruClock;
+  private modifiedListeners: ModifiedKeyListener[] = [];
+
+  constructor(
+    dbCount: number,
+    readonly clock: Clock,
+    readonly scheduler: DeadlineScheduler,
+    readonly notifier: Notifier,
+  ) {
+    this.lru = { seconds: Math.floor(clock.now() / 1000) };
+    for (let i = 0; i < dbCount; i++) {
+      this.dbs.push(new Database(i, clock, scheduler, this.deleteKeyAndNotify, this.lru));
+    }
+  }
+
+  /** Refreshes the coarse clock used for access times (called by the server cron). */
+  tick(): void {
+    this.lru.seconds = Math.floor(this.clock.now() / 1000);
+  }
+
+  onModifiedKey(listener: ModifiedKeyListener): void {
+    this.modifiedListeners.push(listener);
+  }
+
+  /** Redis's signalModifiedKey: every write to a key, including its removal. */
+  signalModifiedKey(db: Database, key: string): void {
+    for (const l of this.modifiedListeners) l(db, key);
+  }
+
+  /**
+   * The removal funnel (Redis's deleteKeyAndPropagate + notifyKeyspaceEvent): DEL, lazy and
+   * timed expiry, eviction all end here, so every removal is counted, signalled to WATCH
+   * and published. Returns whether a key was removed.
+   */
+  readonly deleteKeyAndNotify = (db: Database, key: string, reason: RemovalReason): boolean => {
+    if (db.removeRaw(key) === undefined) return false;
+    if (reason === 'expired') this.stats.expiredKeys++;
+    else if (reason === 'evicted') this.stats.evictedKeys++;
+    this.signalModifiedKey(db, key);
+    this.notifier.notify(EVENT_CLASS[reason], reason, key, db.index);
+    return true;
+  };
+
+  /** Emits a keyspace event for a write (set, expire, rename_from, ...). */
+  notify(type: number, event: string, key: string, db: Database): void {
+    this.notifier.notify(type, event, key, db.index);
+  }
+
+  /** SWAPDB: the Database objects trade places (each keeps its own keys and timers). */
+  swap(a: number, b: number): void {
+    const da = this.dbs[a]!, dbb = this.dbs[b]!;
+    this.dbs[a] = dbb;
+    this.dbs[b] = da;
+    dbb.index = a;
+    da.index = b;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * What a key holds. Strings are stored as they are (a latin1 JS string: no wrapper
+ * object per key, which keeps the heap small and GC cheap); every other type is an
+ * object that names its type.
+ */
+export interface TypedValue {
+  readonly type: 'list' | 'hash' | 'set' | 'zset' | 'sale';
+  /** OBJECT ENCODING */
+  readonly encoding: string;
+  /** Called when the key leaves the keyspace (delete, expiry, overwrite), e.g. to drop timers. */
+  dispose?(): void;
+  /** An estimate of the bytes this value holds, for MEMORY USAGE. */
+  memoryUsage?(): number;
+  /** A deep copy for COPY. */
+  clone?(): TypedValue;
+}
+
+export type Value = string | TypedValue;
+
+export type TypeName = 'string' | TypedValue['type'];
+
+export function typeOf(v: Value): TypeName {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+/** Why a key left the keyspace; each reason is its own keyspace event. */
+export type RemovalReason = 'del' | 'expired' | 'evicted';

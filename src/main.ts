@@ -1,0 +1,35 @@
+import { Config, ConfigError } from './config.js';
+import { Server } from './server.js';
+import { allCommands } from '../commands/index.js';
+
+/** `holdfast [config-file] [--name value ...]`: the same settings as redis-server. */
+export async function main(args: string[]): Promise<void> {
+  const config = new Config();
+  try {
+    config.applyArgs(args);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`*** FATAL CONFIG ERROR *** ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const server = new Server(allCommands, { config });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.log('warning', `Received ${signal}, scheduling shutdown...`);
+    await server.close();
+    server.log('warning', 'Holdfast is now ready to exit, bye bye...');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  try {
+    await server.listen();
+  } catch (err) {
+    server.log('warning', `Could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Redis's error texts, in one place. Each is the reply line without the leading '-' and
+ * the trailing CRLF. Texts with a parameter are functions.
+ */
+export const Err = {
+  syntax: 'ERR syntax error',
+  notInteger: 'ERR value is not an integer or out of range',
+  notFloat: 'ERR value is not a valid float',
+  wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  noSuchKey: 'ERR no such key',
+  overflow: 'ERR increment or decrement would overflow',
+  nanOrInf: 'ERR increment would produce NaN or Infinity',
+  invalidExpire: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
+  dbIndexOutOfRange: 'ERR DB index is out of range',
+  invalidDbIndex: 'ERR invalid DB index',
+  stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  offsetOutOfRange: 'ERR offset is out of range',
+  busyKey: 'BUSYKEY Target key name already exists.',
+  sameObject: 'ERR source and destination objects are the same',
+  noAuthConfigured:
+    'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
+  noAuth: 'NOAUTH Authentication required.',
+  wrongArity: (cmd: string) => `ERR wrong number of arguments for '${cmd}' command`,
+  unknownCommand: (name: string, args: readonly string[]) => {
+    let tail = '';
+    // Redis: at most 128 bytes of the arguments are quoted back
+    for (let i = 0; i < args.length && tail.length < 128; i++) {
+      tail += `'${args[i]!.slice(0, 128 - tail.length)}' `;
+    }
+    return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${tail}`;
+  },
+  unknownSubcommand: (sub: string, cmd: string) =>
+    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
+  pubsubContext: (cmd: string) =>
+    `ERR Can't execute '${cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+  protocol: (what: string) => `ERR Protocol error: ${what}`,
+  loading: 'LOADING Holdfast is loading the dataset in memory',
+  multiNested: 'ERR MULTI calls can not be nested',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  watchInMulti: 'ERR WATCH inside MULTI is not allowed',
+  noProto: 'NOPROTO unsupported protocol version',
+  timeoutNotFloat: 'ERR timeout is not a float or out of range',
+  timeoutNegative: 'ERR timeout is negative',
+} as const;

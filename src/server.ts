@@ -1,0 +1,173 @@
+import net from 'node:net';
+import { appendFileSync } from 'node:fs';
+import { Config } from './config.js';
+import { systemClock, type Clock } from './expiry/clock.js';
+import { DeadlineScheduler, nodeTimers, type TimerHost } from './expiry/scheduler.js';
+import { Keyspace } from './keyspace/keyspace.js';
+import { Notifier, parseNotifyFlags } from './notify/notifier.js';
+import { PubSubBroker } from './pubsub/broker.js';
+import { CommandTable } from './dispatch/commandTable.js';
+import type { CommandSpec } from './dispatch/commandSpec.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import { Client } from './network/client.js';
+
+export interface ServerOptions {
+  config?: Config;
+  clock?: Clock;
+  timers?: TimerHost;
+  /** Silence the log (tests). */
+  quiet?: boolean;
+}
+
+const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'];
+const LOG_MARKS: Record<string, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };
+
+export interface ServerStats {
+  startedAt: number;
+  totalConnections: number;
+  rejectedConnections: number;
+  netInputBytes: number;
+}
+
+/**
+ * The composition root: one keyspace, one deadline scheduler, one notifier and broker, one
+ * dispatcher over the command table it is handed, and the connections. `src/` never imports
+ * a command; main.ts passes the table in.
+ */
+export class Server {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly scheduler: DeadlineScheduler;
+  readonly broker = new PubSubBroker();
+  readonly notifier: Notifier;
+  readonly keyspace: Keyspace;
+  readonly table: CommandTable;
+  readonly dispatcher: Dispatcher;
+  readonly clients = new Map<number, Client>();
+  readonly monitors = new Set<Client>();
+  readonly stats: ServerStats = { startedAt: Date.now(), totalConnections: 0, rejectedConnections: 0, netInputBytes: 0 };
+  /** Extra INFO sections contributed by subsystems (persistence, sale, ...). */
+  readonly infoSections = new Map<string, () => [string, string | number][]>();
+  lastSave = Math.floor(Date.now() / 1000);
+  private listeners: net.Server[] = [];
+  private cron: NodeJS.Timeout | null = null;
+  private readonly quiet: boolean;
+  /** Hooks run on shutdown (flush the log, ...). */
+  readonly shutdownHooks: (() => Promise<void> | void)[] = [];
+
+  constructor(commands: Iterable<CommandSpec>, options: ServerOptions = {}) {
+    this.config = options.config ?? new Config();
+    this.clock = options.clock ?? systemClock;
+    this.quiet = options.quiet ?? false;
+    this.scheduler = new DeadlineScheduler(this.clock, options.timers ?? nodeTimers);
+    this.notifier = new Notifier(this.broker);
+    this.notifier.flags = parseNotifyFlags(this.config.str('notify-keyspace-events')) ?? 0;
+    this.keyspace = new Keyspace(this.config.num('databases'), this.clock, this.scheduler, this.notifier);
+    this.table = new CommandTable(commands);
+    this.dispatcher = new Dispatcher(this.table, (l, m) => this.log(l, m));
+    this.config.onChange((name, value) => {
+      if (name === 'notify-keyspace-events') this.notifier.flags = parseNotifyFlags(value as string) ?? 0;
+      if (name === 'proto-max-bulk-len') for (const c of this.clients.values()) c.parser.limits.maxBulkLen = value as number;
+    });
+  }
+
+  log(level: string, message: string): void {
+    if (this.quiet) return;
+    const configured = this.config.str('loglevel');
+    if (configured === 'nothing' || LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(configured)) return;
+    const d = new Date();
+    const stamp = d.toUTCString().slice(5, 25) + `.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
+    const line = `${process.pid}:M ${stamp} ${LOG_MARKS[level] ?? '*'} ${message}\n`;
+    const file = this.config.str('logfile');
+    if (file) appendFileSync(file, line);
+    else process.stdout.write(line);
+  }
+
+  /** Accepts a connection (any Duplex works: tests may pass one end of a pair). */
+  accept(socket: net.Socket): Client | null {
+    this.stats.totalConnections++;
+    if (this.clients.size >= this.config.num('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return null;
+    }
+    socket.setNoDelay(true);
+    const keepalive = this.config.num('tcp-keepalive');
+    if (keepalive > 0 && typeof socket.setKeepAlive === 'function') socket.setKeepAlive(true, keepalive * 1000);
+    const client = new Client(this, socket);
+    this.clients.set(client.id, client);
+    return client;
+  }
+
+  removeClient(client: Client): void {
+    this.clients.delete(client.id);
+    this.monitors.delete(client);
+    this.broker.removeSubscriber(client);
+    client.blockedOn?.cancel('error');
+    for (const hook of this.clientCloseHooks) hook(client);
+  }
+  /** Subsystems that keep per-client state (WATCH, blocking) clean up here. */
+  readonly clientCloseHooks: ((c: Client) => void)[] = [];
+
+  /** Listens on every `bind` address at `port`; resolves with the port in use. */
+  async listen(): Promise<number> {
+    let port = this.config.num('port');
+    const addresses = this.config.str('bind').split(/\s+/).filter(Boolean);
+    for (const spec of addresses) {
+      const optional = spec.startsWith('-');
+      const host = optional ? spec.slice(1) : spec;
+      const server = net.createServer((s) => this.accept(s));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ port, host, backlog: this.config.num('tcp-backlog') }, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (err) {
+        if (optional) continue;
+        await this.close();
+        throw err;
+      }
+      port = (server.address() as net.AddressInfo).port;
+      this.listeners.push(server);
+    }
+    if (this.listeners.length === 0) throw new Error('could not bind any address');
+    this.startCron();
+    this.log('notice', `Ready to accept connections tcp on ${addresses.join(' ')} port ${port}`);
+    return port;
+  }
+
+  get port(): number {
+    return (this.listeners[0]?.address() as net.AddressInfo | undefined)?.port ?? 0;
+  }
+
+  private startCron(): void {
+    const period = Math.max(2, Math.floor(1000 / this.config.num('hz')));
+    this.cron = setInterval(() => this.serverCron(), period);
+    this.cron.unref();
+  }
+
+  /** Redis's serverCron: the coarse clock, idle client timeouts. */
+  private serverCron(): void {
+    this.keyspace.tick();
+    const timeout = this.config.num('timeout');
+    if (timeout > 0) {
+      const cutoff = Date.now() - timeout * 1000;
+      for (const c of this.clients.values()) {
+        if (c.lastInteraction < cutoff && c.subscriptionCount === 0 && !c.blocked && !c.monitor) c.close();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.cron) clearInterval(this.cron);
+    this.cron = null;
+    this.scheduler.stop();
+    for (const hook of this.shutdownHooks) await hook();
+    for (const c of [...this.clients.values()]) c.close();
+    await Promise.all(this.listeners.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    this.listeners = [];
+  }
+}
