@@ -24,6 +24,11 @@ export async function main(args: string[]): Promise<void> {
     server.log('warning', 'Holdfast is now ready to exit, bye bye...');
     process.exit(0);
   };
+  // SHUTDOWN closes the server itself; the process ends here, never inside a command.
+  server.exitProcess = () => {
+    server.log('warning', 'Holdfast is now ready to exit, bye bye...');
+    process.exit(0);
+  };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   try {

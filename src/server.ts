@@ -27,6 +27,8 @@ export interface ServerStats {
   totalConnections: number;
   rejectedConnections: number;
   netInputBytes: number;
+  /** Key modifications since the last save (Redis's server.dirty, INFO rdb_changes_since_last_save). */
+  dirty: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export class Server {
   readonly dispatcher: Dispatcher;
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
-  readonly stats: ServerStats = { startedAt: Date.now(), totalConnections: 0, rejectedConnections: 0, netInputBytes: 0 };
+  readonly stats: ServerStats = { startedAt: Date.now(), totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, dirty: 0 };
   /** Extra INFO sections contributed by subsystems (persistence, sale, ...). */
   readonly infoSections = new Map<string, () => [string, string | number][]>();
   lastSave = Math.floor(Date.now() / 1000);
@@ -54,6 +56,8 @@ export class Server {
   private readonly quiet: boolean;
   /** Hooks run on shutdown (flush the log, ...). */
   readonly shutdownHooks: (() => Promise<void> | void)[] = [];
+  /** Set by main.ts: ends the process once SHUTDOWN has closed the server (unset in tests). */
+  exitProcess: (() => void) | null = null;
 
   constructor(commands: Iterable<CommandSpec>, options: ServerOptions = {}) {
     this.config = options.config ?? new Config();
@@ -65,6 +69,7 @@ export class Server {
     this.keyspace = new Keyspace(this.config.num('databases'), this.clock, this.scheduler, this.notifier);
     this.table = new CommandTable(commands);
     this.dispatcher = new Dispatcher(this.table, (l, m) => this.log(l, m));
+    this.keyspace.onModifiedKey(() => this.stats.dirty++);
     this.config.onChange((name, value) => {
       if (name === 'notify-keyspace-events') this.notifier.flags = parseNotifyFlags(value as string) ?? 0;
       if (name === 'proto-max-bulk-len') for (const c of this.clients.values()) c.parser.limits.maxBulkLen = value as number;
@@ -95,6 +100,9 @@ export class Server {
     const keepalive = this.config.num('tcp-keepalive');
     if (keepalive > 0 && typeof socket.setKeepAlive === 'function') socket.setKeepAlive(true, keepalive * 1000);
     const client = new Client(this, socket);
+    // Redis: a client starts authenticated only when the default user needs no password
+    client.authenticated = this.config.str('requirepass') === '';
+    client.reply.onError = this.dispatcher.countError;
     this.clients.set(client.id, client);
     return client;
   }
@@ -108,6 +116,8 @@ export class Server {
   }
   /** Subsystems that keep per-client state (WATCH, blocking) clean up here. */
   readonly clientCloseHooks: ((c: Client) => void)[] = [];
+  /** RESET: subsystems drop per-connection state (WATCHed keys, ...) as on close. */
+  readonly clientResetHooks: ((c: Client) => void)[] = [];
 
   /** Listens on every `bind` address at `port`; resolves with the port in use. */
   async listen(): Promise<number> {

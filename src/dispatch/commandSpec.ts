@@ -42,6 +42,8 @@ export interface ArgSpec {
   multipleToken?: boolean;
   keySpecIndex?: number;
   since?: string;
+  /** COMMAND DOCS "deprecated_since" (e.g. CLIENT KILL's old ip:port form). */
+  deprecatedSince?: string;
   displayText?: string;
   arguments?: readonly ArgSpec[];
 }
@@ -58,13 +60,22 @@ export interface CommandSpec {
   /** Redis's convention: n = exactly n arguments (name included), -n = at least n. */
   arity: number;
   flags: readonly CommandFlag[];
-  /** Extra ACL categories beyond those derived from group and flags (e.g. 'dangerous'). */
+  /**
+   * ACL categories beyond those derived from flags and group (e.g. 'dangerous'); a leading
+   * '-' drops a derived one (Redis: WAIT and SORT are generic but not @keyspace).
+   */
   acl?: readonly string[];
   keySpecs?: readonly KeySpec[];
   group: CommandGroup;
   summary: string;
   since: string;
   complexity?: string;
+  /** COMMAND DOCS "history": [version, change] pairs. */
+  history?: readonly (readonly [string, string])[];
+  /** COMMAND DOCS "doc_flags". */
+  docFlags?: readonly ('deprecated' | 'syscmd')[];
+  deprecatedSince?: string;
+  replacedBy?: string;
   arguments?: readonly ArgSpec[];
   /** Hints for clients and proxies (COMMAND INFO "tips"). */
   tips?: readonly string[];

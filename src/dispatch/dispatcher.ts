@@ -30,11 +30,22 @@ export class Dispatcher {
   /** Set while loading the dataset: only commands flagged 'loading' run. */
   loading = false;
   observers: CallObserver[] = [];
+  /** Error replies in total and by their code, the first word (INFO stats and errorstats). */
+  errorReplies = 0;
+  readonly errorStats = new Map<string, number>();
 
   constructor(
     readonly table: CommandTable,
     private readonly log: (level: string, msg: string) => void,
   ) {}
+
+  /** Redis's afterErrorReply: counts an error reply by its code (installed as ReplyWriter.onError). */
+  readonly countError = (msg: string): void => {
+    this.errorReplies++;
+    const space = msg.indexOf(' ');
+    const code = space === -1 ? msg : msg.slice(0, space);
+    this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
+  };
 
   private statsFor(name: string): CommandStats {
     let s = this.stats.get(name);
@@ -43,6 +54,10 @@ export class Dispatcher {
   }
 
   execute(client: Client, argv: string[]): void {
+    if (client.replyMode === 'skipNext') {
+      this.executeSkipped(client, argv);
+      return;
+    }
     let spec = this.table.lookup(argv[0]!);
     if (spec === undefined) {
       this.reject(client, Err.unknownCommand(argv[0]!, argv.slice(1)));
@@ -60,6 +75,11 @@ export class Dispatcher {
     const arity = spec.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       this.reject(client, Err.wrongArity(this.table.fullName(spec)), spec);
+      return;
+    }
+    // Redis: checked after arity, so unknown commands and arity errors come first
+    if (!client.authenticated && !spec.flags.includes('no_auth') && client.server.config.str('requirepass') !== '') {
+      this.reject(client, Err.noAuth, spec);
       return;
     }
     if (client.subscriptionCount > 0 && client.resp === 2 && !SUBSCRIBED_MODE_ALLOWED.has(spec.name)) {
@@ -82,9 +102,17 @@ export class Dispatcher {
     this.call(client, spec, argv);
   }
 
+  /** Redis's resetClient: after CLIENT REPLY SKIP, the whole reply of the next command is dropped. */
+  private executeSkipped(client: Client, argv: string[]): void {
+    client.replyMode = 'skip';
+    this.execute(client, argv);
+    if (client.replyMode === 'skip') client.replyMode = 'on';
+  }
+
   /** Runs a resolved command (also used by EXEC for each queued command). */
   call(client: Client, spec: CommandSpec, argv: string[]): void {
     const start = performance.now();
+    const errorsBefore = this.errorReplies;
     let failed = false;
     try {
       spec.handler!(client, argv);
@@ -98,12 +126,14 @@ export class Dispatcher {
       }
     }
     const micros = (performance.now() - start) * 1000;
-    const s = this.statsFor(this.table.fullName(spec));
+    const name = this.table.fullName(spec);
+    const s = this.statsFor(name);
     s.calls++;
     s.usec += micros;
-    if (failed) s.failedCalls++;
+    // Redis: a command that replied with an error counts as failed
+    if (failed || this.errorReplies !== errorsBefore) s.failedCalls++;
     this.totalCommands++;
-    client.lastCommand = spec.name;
+    client.lastCommand = name;
     for (const o of this.observers) o(client, spec, argv, micros);
   }
 

@@ -66,7 +66,8 @@ export class Client implements Subscriber {
   /** What the client is blocked on, for CLIENT UNBLOCK and cleanup. */
   blockedOn: { cancel(reason: 'timeout' | 'error'): void } | null = null;
   /** CLIENT REPLY OFF|SKIP */
-  replyMode: 'on' | 'off' | 'skip' = 'on';
+  /** CLIENT REPLY: 'skip' silences the command being run, 'skipNext' the next one (the dispatcher moves it on). */
+  replyMode: 'on' | 'off' | 'skip' | 'skipNext' = 'on';
   noEvict = false;
   noTouch = false;
   monitor = false;
@@ -160,10 +161,7 @@ export class Client implements Subscriber {
   }
 
   private readonly sink = (text: string): void => {
-    if (this.replyMode !== 'on') {
-      if (this.replyMode === 'skip') this.replyMode = 'on';
-      return;
-    }
+    if (this.replyMode === 'off' || this.replyMode === 'skip') return;
     if (this.queue !== null) {
       const last = this.queue.length - 1;
       if (typeof this.queue[last] === 'string') this.queue[last] += text;

@@ -29,6 +29,8 @@ export type Protocol = 2 | 3;
  */
 export class ReplyWriter {
   resp: Protocol = 2;
+  /** Sees every error reply (INFO errorstats, commandstats failed_calls). */
+  onError: ((msg: string) => void) | null = null;
   constructor(public sink: (text: string) => void) {}
 
   raw(text: string): void {
@@ -42,6 +44,7 @@ export class ReplyWriter {
   }
   /** msg is the full error line without '-', e.g. "ERR syntax error". */
   error(msg: string): void {
+    if (this.onError !== null) this.onError(msg);
     // Redis replaces newlines so an error never breaks the protocol.
     this.sink(`-${msg.includes('\n') || msg.includes('\r') ? msg.replace(/[\r\n]/g, ' ') : msg}\r\n`);
   }
