@@ -2,11 +2,16 @@ import type { Clock } from './clock.js';
 
 /**
  * Whoever scheduled an item decides, when its deadline comes, whether it still stands
- * (a key may have been deleted or given a new TTL since). Returning false marks the heap
- * entry stale; nothing else is done with it.
+ * (a key may have been deleted or given a new TTL since). Heap entries are never removed in
+ * place; an owner that drops or changes a deadline calls noteStale() instead.
  */
 export interface DeadlineOwner<T> {
-  onDeadline(item: T, deadline: number): void;
+  /**
+   * The deadline came. Returning false says the entry was stale (already counted by
+   * noteStale), so the scheduler's stale count stays exact; void is taken as live. The
+   * entry being fired is already off the heap: do not call noteStale for it.
+   */
+  onDeadline(item: T, deadline: number): boolean | void;
   /** Whether (item, deadline) is still the live schedule; used only when compacting. */
   isScheduled(item: T, deadline: number): boolean;
 }
@@ -32,7 +37,18 @@ export const nodeTimers: TimerHost = {
 export const manualTimers: TimerHost = { set: () => null, clear: () => {}, soon: () => {} };
 
 /** How many due items one timer tick handles before yielding to I/O. */
-const BATCH_LIMIT = 10_000;
+export const BATCH_LIMIT = 10_000;
+
+/** setTimeout's largest delay (a longer one fires at once): far deadlines re-arm on the way. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/** Compaction waits for at least this many stale entries, and for them to be half the heap. */
+const COMPACT_MIN_STALE = 1024;
+
+export interface SchedulerOptions {
+  /** Items fired per timer tick before yielding to I/O (tests use a small one). */
+  batchLimit?: number;
+}
 
 /**
  * Expiry by deadline, not by sampling (mini-redis): a binary min-heap of deadlines and one
@@ -40,6 +56,10 @@ const BATCH_LIMIT = 10_000;
  * Keys' TTLs and sale holds share it. Entries are never removed in place: an owner that
  * changes or drops a deadline calls noteStale(), and the heap is compacted when stale
  * entries outnumber live ones, so it never grows without bound.
+ *
+ * Redis samples volatile keys (activeExpireCycle), so a key may outlive its deadline by
+ * seconds in a large keyspace; here each key fires within a timer tick of its deadline,
+ * whatever else the keyspace holds.
  */
 export class DeadlineScheduler {
   // Parallel arrays keep one heap slot at three array cells and no object per entry.
@@ -49,17 +69,33 @@ export class DeadlineScheduler {
   private stale = 0;
   private timer: unknown = null;
   private armedFor = Infinity;
+  /** A batch was cut at the limit and the rest runs from timers.soon(). */
   private continuing = false;
+  private readonly batchLimit: number;
   /** How late items fired, for INFO / benchmarks: sum and max of (fire time - deadline). */
   lateness = { count: 0, totalMs: 0, maxMs: 0 };
 
   constructor(
     private readonly clock: Clock,
     private readonly timers: TimerHost = nodeTimers,
-  ) {}
+    options: SchedulerOptions = {},
+  ) {
+    this.batchLimit = options.batchLimit ?? BATCH_LIMIT;
+  }
 
+  /** Heap entries, stale ones included. */
   get size(): number {
     return this.deadlines.length;
+  }
+
+  /** Entries known to be stale (waiting for compaction or for their deadline). */
+  get staleCount(): number {
+    return this.stale;
+  }
+
+  /** The deadline the timer is armed for (Infinity: none); for tests and INFO. */
+  get armedDeadline(): number {
+    return this.armedFor;
   }
 
   schedule<T>(deadline: number, owner: DeadlineOwner<T>, item: T): void {
@@ -67,26 +103,30 @@ export class DeadlineScheduler {
     if (deadline < this.armedFor && !this.continuing) this.arm(deadline);
   }
 
-  /** A previously scheduled entry no longer stands. */
-  noteStale(): void {
-    this.stale++;
-    if (this.stale > 1024 && this.stale * 2 > this.deadlines.length) this.compact();
+  /** `count` previously scheduled entries no longer stand. */
+  noteStale(count = 1): void {
+    this.stale += count;
+    if (this.stale >= COMPACT_MIN_STALE && this.stale * 2 > this.deadlines.length) this.compact();
   }
 
-  /** Fires every item whose deadline is <= now, at most `limit` of them. Returns how many fired. */
+  /** Fires every item whose deadline is <= now, at most `limit` of them. Returns how many were popped. */
   runDue(now = this.clock.now(), limit = Infinity): number {
     let fired = 0;
-    while (this.deadlines.length > 0 && this.deadlines[0]! <= now && fired < limit) {
-      const deadline = this.deadlines[0]!;
+    const d = this.deadlines;
+    while (d.length > 0 && d[0]! <= now && fired < limit) {
+      const deadline = d[0]!;
       const owner = this.owners[0]!;
       const item = this.items[0];
       this.pop();
+      fired++;
+      if (owner.onDeadline(item, deadline) === false) {
+        if (this.stale > 0) this.stale--;
+        continue;
+      }
       const late = now - deadline;
       this.lateness.count++;
       this.lateness.totalMs += late;
       if (late > this.lateness.maxMs) this.lateness.maxMs = late;
-      owner.onDeadline(item, deadline);
-      fired++;
     }
     return fired;
   }
@@ -96,16 +136,18 @@ export class DeadlineScheduler {
     return this.deadlines.length > 0 ? this.deadlines[0]! : Infinity;
   }
 
+  /** Cancels the timer and any batch in progress (shutdown). A later schedule() re-arms. */
   stop(): void {
     if (this.timer !== null) this.timers.clear(this.timer);
     this.timer = null;
     this.armedFor = Infinity;
+    this.continuing = false;
   }
 
   private arm(deadline: number): void {
     if (this.timer !== null) this.timers.clear(this.timer);
     this.armedFor = deadline;
-    const delay = Math.max(0, deadline - this.clock.now());
+    const delay = Math.min(MAX_TIMER_DELAY, Math.max(0, deadline - this.clock.now()));
     this.timer = this.timers.set(this.onTimer, delay);
   }
 
@@ -113,28 +155,47 @@ export class DeadlineScheduler {
     this.timer = null;
     this.armedFor = Infinity;
     this.continuing = false;
+    this.tick();
+  };
+
+  private readonly onContinue = (): void => {
+    // stop() or a fresh timer may have taken over since this was queued.
+    if (!this.continuing) return;
+    this.continuing = false;
+    this.tick();
+  };
+
+  private tick(): void {
     const now = this.clock.now();
-    this.runDue(now, BATCH_LIMIT);
+    this.runDue(now, this.batchLimit);
     const next = this.peek();
     if (next === Infinity) return;
     if (next <= now) {
       // More were due than one batch: let I/O run, then go on.
       this.continuing = true;
-      this.timers.soon(this.onTimer);
+      this.timers.soon(this.onContinue);
     } else {
+      // A timer may fire a little early (libuv's cached loop time): re-arming covers that too.
       this.arm(next);
     }
-  };
+  }
 
+  /** Drops stale entries and rebuilds the heap in O(n) (Floyd). */
   private compact(): void {
     const d = this.deadlines, o = this.owners, it = this.items;
-    this.deadlines = [];
-    this.owners = [];
-    this.items = [];
-    this.stale = 0;
+    let n = 0;
     for (let i = 0; i < d.length; i++) {
-      if (o[i]!.isScheduled(it[i], d[i]!)) this.push(d[i]!, o[i]!, it[i]);
+      if (!o[i]!.isScheduled(it[i], d[i]!)) continue;
+      d[n] = d[i]!;
+      o[n] = o[i]!;
+      it[n] = it[i];
+      n++;
     }
+    d.length = n;
+    o.length = n;
+    it.length = n;
+    this.stale = 0;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, d[i]!, o[i]!, it[i]);
   }
 
   private push(deadline: number, owner: DeadlineOwner<any>, item: unknown): void {
@@ -156,27 +217,31 @@ export class DeadlineScheduler {
     it[i] = item;
   }
 
+  /** Removes the root. */
   private pop(): void {
+    const lastD = this.deadlines.pop()!;
+    const lastO = this.owners.pop()!;
+    const lastI = this.items.pop();
+    if (this.deadlines.length > 0) this.siftDown(0, lastD, lastO, lastI);
+  }
+
+  /** Places (deadline, owner, item) at slot i or below, moving smaller children up. */
+  private siftDown(i: number, deadline: number, owner: DeadlineOwner<any>, item: unknown): void {
     const d = this.deadlines, o = this.owners, it = this.items;
-    const lastD = d.pop()!;
-    const lastO = o.pop()!;
-    const lastI = it.pop();
     const n = d.length;
-    if (n === 0) return;
-    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
       const c = r < n && d[r]! < d[l]! ? r : l;
-      if (d[c]! >= lastD) break;
+      if (d[c]! >= deadline) break;
       d[i] = d[c]!;
       o[i] = o[c]!;
       it[i] = it[c];
       i = c;
     }
-    d[i] = lastD;
-    o[i] = lastO;
-    it[i] = lastI;
+    d[i] = deadline;
+    o[i] = owner;
+    it[i] = item;
   }
 }

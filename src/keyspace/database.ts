@@ -161,9 +161,14 @@ export class Database implements DeadlineOwner<string> {
   }
 
   // DeadlineOwner: the scheduler calls these for keys' TTLs.
-  onDeadline(key: string, deadline: number): void {
+  onDeadline(key: string, deadline: number): boolean {
     const shard = this.shardOf(key);
-    if (shard?.expires?.get(key) === deadline) this.funnel(this, key, 'expired');
+    if (shard === undefined || shard.expires === null || shard.expires.get(key) !== deadline) return false;
+    // This heap entry is already popped: drop the TTL first so removal does not count it stale.
+    shard.expires.delete(key);
+    this.volatileCount--;
+    this.funnel(this, key, 'expired');
+    return true;
   }
   isScheduled(key: string, deadline: number): boolean {
     return this.shardOf(key)?.expires?.get(key) === deadline;
@@ -232,14 +237,16 @@ export class Database implements DeadlineOwner<string> {
   /** Empties the database (FLUSHDB); returns how many keys were dropped. No events, as Redis. */
   flush(): number {
     const n = this.keyCount;
+    const volatile = this.volatileCount;
     for (const shard of this.shards) {
       if (shard === undefined) continue;
       for (const v of shard.values.values()) if (typeof v === 'object') v.dispose?.();
-      if (shard.expires !== null) for (let i = 0; i < shard.expires.size; i++) this.scheduler.noteStale();
     }
     this.shards = new Array(SLOT_COUNT);
     this.keyCount = 0;
     this.volatileCount = 0;
+    // Once, after the keys are gone, so a compaction it triggers drops all their entries.
+    if (volatile > 0) this.scheduler.noteStale(volatile);
     return n;
   }
 
