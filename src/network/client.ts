@@ -56,6 +56,7 @@ export class Client implements Subscriber {
   user = 'default';
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
   multi: MultiState | null = null;
   /** Keys this client WATCHes: "<db>\0<key>" entries, kept by the transactions module. */
   watching: Set<string> | null = null;
@@ -114,8 +115,9 @@ export class Client implements Subscriber {
     return `${(s.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '')}:${s.localPort ?? 0}`;
   }
 
+  /** Every subscription, shard channels included: non-zero means subscribed mode (Redis's CLIENT_PUBSUB). */
   get subscriptionCount(): number {
-    return this.channels.size + this.patterns.size;
+    return this.channels.size + this.patterns.size + this.shardChannels.size;
   }
 
   /** Bytes of output not yet taken by the kernel (client-output-buffer-limit, CLIENT LIST omem). */

@@ -66,4 +66,9 @@ export const Err = {
   getkeysNoKeys: 'ERR The command has no key arguments',
   getkeysInvalidArgs: 'ERR Invalid arguments specified for command',
   noShutdownInProgress: 'ERR No shutdown in progress.',
+  /** Redis's addReplySubcommandSyntaxError: `sub` as the client typed it. */
+  subcommandSyntax: (sub: string, cmd: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
+  /** Redis: a client that expects one reply per command (inside EXEC) cannot SSUBSCRIBE. */
+  denyBlockingSubscribe: (cmd: string) => `ERR ${cmd} isn't allowed for a DENY BLOCKING client`,
 } as const;
