@@ -7,6 +7,8 @@ import type { Database } from '../keyspace/database.js';
 import type { Subscriber } from '../pubsub/broker.js';
 import type { CommandSpec } from '../dispatch/commandSpec.js';
 import type { Server } from '../server.js';
+import type { Config, OutputBufferLimits } from '../config.js';
+import type { ParserLimits } from '../protocol/requestParser.js';
 
 /** A reply that is written later (a blocking pop, a sale transition waiting for fsync). */
 export class DeferredReply {
@@ -35,12 +37,60 @@ export interface MultiState {
 let nextClientId = 1;
 
 /**
+ * Output accumulated within one batch beyond which it is written at once rather than at the
+ * end of the batch: a pipeline of GETs of large values must not build a huge string first.
+ */
+const FLUSH_THRESHOLD = 64 * 1024;
+
+/**
+ * The settings every connection reads on its hot path, kept as plain fields (one per
+ * Config, refreshed when CONFIG SET changes them) so a read costs a property load instead
+ * of a config-table lookup. Also the parser's limits object, shared by all clients.
+ */
+class NetworkSettings implements ParserLimits {
+  maxBulkLen = 0;
+  queryBufferLimit = 0;
+  outputLimits!: OutputBufferLimits;
+
+  constructor(config: Config) {
+    this.read(config);
+    config.onChange((name) => {
+      if (name === 'proto-max-bulk-len' || name === 'client-query-buffer-limit' || name === 'client-output-buffer-limit') {
+        this.read(config);
+      }
+    });
+  }
+
+  private read(config: Config): void {
+    this.maxBulkLen = config.num('proto-max-bulk-len');
+    this.queryBufferLimit = config.num('client-query-buffer-limit');
+    this.outputLimits = config.get<OutputBufferLimits>('client-output-buffer-limit');
+  }
+}
+
+const settingsByConfig = new WeakMap<Config, NetworkSettings>();
+function networkSettings(config: Config): NetworkSettings {
+  let s = settingsByConfig.get(config);
+  if (s === undefined) settingsByConfig.set(config, (s = new NetworkSettings(config)));
+  return s;
+}
+
+/**
  * One connection: its parser, its ordered output, and the state Redis keeps per client.
  * Works over any Duplex (a net.Socket in production).
  *
- * Output: replies accumulate in `out` and go out in one write per batch (a microtask after
- * the batch). A deferred reply holds back the replies after it (`queue`) until it is
- * resolved, so replies always keep request order without holding back other clients.
+ * Input: each chunk is parsed and every complete request in it runs at once (Redis's
+ * processInputBuffer); processing stops while the client is blocked, closing, or its
+ * output is backed up, and the rest waits in the parser.
+ *
+ * Output: replies accumulate in `out` and go out in one write per batch. A deferred reply
+ * holds back the replies after it (`queue`) until it is resolved, so replies always keep
+ * request order without holding back other clients.
+ *
+ * Backpressure: when the socket does not take a write (the peer does not read), the client
+ * stops being read and processed until 'drain', so its output held in memory stays around
+ * one batch plus the socket's high-water mark, whatever it has pipelined. Pub/sub pushes do
+ * not wait: client-output-buffer-limit disconnects a subscriber that falls behind.
  */
 export class Client implements Subscriber {
   readonly id = nextClientId++;
@@ -52,7 +102,8 @@ export class Client implements Subscriber {
   libName = '';
   libVer = '';
   dbIndex = 0;
-  authenticated = true;
+  /** Redis: a client starts authenticated when the default user needs no password. */
+  authenticated: boolean;
   user = 'default';
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
@@ -73,24 +124,33 @@ export class Client implements Subscriber {
   noTouch = false;
   monitor = false;
   lastCommand = 'NULL';
+  /** No more requests are processed; the socket closes once the replies so far are out. */
   closing = false;
   closed = false;
 
+  private readonly settings: NetworkSettings;
   private out = '';
   private queue: (DeferredReply | string)[] | null = null;
   private flushScheduled = false;
-  private readPaused = false;
+  /** Inside processInput: replies are written at its end, no flush needs scheduling. */
+  private inBatch = false;
+  /** The socket did not take our last write: not reading or processing until 'drain'. */
+  private throttled = false;
+  private ending = false;
+  /** Unix time (s) when the output first went over the soft limit (Redis's obuf_soft_limit_reached_time). */
   private softLimitSince = 0;
 
   constructor(
     readonly server: Server,
     readonly socket: Duplex,
   ) {
+    this.settings = networkSettings(server.config);
+    this.authenticated = server.config.str('requirepass') === '';
     this.reply = new ReplyWriter(this.sink);
-    this.parser = new RequestParser({ maxBulkLen: server.config.num('proto-max-bulk-len') });
+    this.parser = new RequestParser(this.settings);
     socket.on('data', this.onData);
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
+    socket.on('error', this.onSocketGone);
+    socket.on('close', this.onSocketGone);
     socket.on('drain', this.onDrain);
   }
 
@@ -122,37 +182,59 @@ export class Client implements Subscriber {
 
   /** Bytes of output not yet taken by the kernel (client-output-buffer-limit, CLIENT LIST omem). */
   get outputBytes(): number {
-    return this.out.length + (this.socket.writableLength ?? 0);
+    let queued = 0;
+    if (this.queue !== null) for (const q of this.queue) queued += typeof q === 'string' ? q.length : q.text.length;
+    return this.out.length + queued + (this.socket.writableLength ?? 0);
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    if (this.closing) return; // Redis drops what a closing client still sends
     this.lastInteraction = Date.now();
-    this.parser.feed(chunk);
-    if (this.parser.bufferedBytes > this.server.config.num('client-query-buffer-limit')) {
+    this.server.stats.netInputBytes += chunk.length;
+    const parser = this.parser;
+    parser.feed(chunk);
+    if (parser.bufferedBytes > this.settings.queryBufferLimit) {
       // Redis closes such a client without a reply ("closing client that reached max query buffer length").
-      this.server.log('warning', `closing client id=${this.id} addr=${this.remoteAddress}: query buffer over client-query-buffer-limit`);
+      this.server.log('warning', `Closing client that reached max query buffer length: id=${this.id} addr=${this.remoteAddress}`);
       this.close();
       return;
     }
     this.processInput();
   };
 
-  /** Runs every complete request received, unless blocked or closing. */
+  /** Runs every complete request received, unless blocked, closing or throttled. */
   processInput(): void {
-    while (!this.blocked && !this.closing) {
-      let argv: string[] | null;
-      try {
-        argv = this.parser.next();
-      } catch (err) {
-        if (!(err instanceof ProtocolError)) throw err;
-        // Redis: reply, then close only this client once the reply is written.
-        this.reply.error(Err.protocol(err.message));
-        this.closeAfterReply();
-        return;
+    if (this.inBatch) return; // re-entered from a command of this very client: the loop below goes on
+    this.inBatch = true;
+    try {
+      const parser = this.parser;
+      const dispatcher = this.server.dispatcher;
+      while (!this.blocked && !this.closing && !this.throttled) {
+        let argv: string[] | null;
+        parser.authRequired = !this.authenticated;
+        try {
+          argv = parser.next();
+        } catch (err) {
+          if (!(err instanceof ProtocolError)) throw err;
+          // Redis: reply, then close only this client once the reply is written.
+          this.reply.error(Err.protocol(err.message));
+          this.closeAfterReply();
+          break;
+        }
+        if (argv === null) break;
+        dispatcher.execute(this, argv);
+        // A batch of large replies is written as it grows; if the socket is backed up the
+        // loop stops (throttled) and resumes on 'drain'.
+        if (this.out.length >= FLUSH_THRESHOLD) this.writeOut();
       }
-      if (argv === null) return;
-      this.server.dispatcher.execute(this, argv);
+    } catch (err) {
+      // A bug, not the client's fault: it must not take the server down. Drop this client.
+      this.server.log('warning', `internal error serving client id=${this.id}: ${(err as Error)?.stack ?? err}`);
+      this.close();
+    } finally {
+      this.inBatch = false;
     }
+    this.flush();
   }
 
   /** Resumes a client that was blocked, processing what it sent meanwhile. */
@@ -164,21 +246,23 @@ export class Client implements Subscriber {
 
   private readonly sink = (text: string): void => {
     if (this.replyMode === 'off' || this.replyMode === 'skip') return;
-    if (this.queue !== null) {
-      const last = this.queue.length - 1;
-      if (typeof this.queue[last] === 'string') this.queue[last] += text;
-      else this.queue.push(text);
+    if (this.closed) return;
+    const q = this.queue;
+    if (q !== null) {
+      const last = q.length - 1;
+      if (typeof q[last] === 'string') q[last] += text;
+      else q.push(text);
       return;
     }
     this.out += text;
-    this.scheduleFlush();
+    if (!this.inBatch) this.scheduleFlush();
   };
 
-  /** Pub/sub messages and other out-of-band pushes. */
+  /** Pub/sub messages and other out-of-band pushes: never wait behind a deferred reply. */
   push(text: string): void {
     if (this.closed) return;
     this.out += text;
-    this.scheduleFlush();
+    if (!this.inBatch) this.scheduleFlush();
   }
 
   /** A reply slot to be filled later; replies after it wait for it. */
@@ -193,16 +277,17 @@ export class Client implements Subscriber {
   resolve(d: DeferredReply): void {
     d.done = true;
     const q = this.queue;
-    if (q === null) return;
-    while (q.length > 0) {
-      const head = q[0]!;
+    if (q === null || this.closed) return;
+    let i = 0;
+    for (; i < q.length; i++) {
+      const head = q[i]!;
       if (typeof head === 'string') this.out += head;
       else if (head.done) this.out += head.text;
       else break;
-      q.shift();
     }
-    if (q.length === 0) this.queue = null;
-    this.scheduleFlush();
+    if (i === q.length) this.queue = null;
+    else q.splice(0, i);
+    if (!this.inBatch) this.scheduleFlush();
   }
 
   private scheduleFlush(): void {
@@ -211,63 +296,93 @@ export class Client implements Subscriber {
     queueMicrotask(this.flush);
   }
 
+  /** Writes what has accumulated; ends the connection once a closing client's replies are all out. */
   readonly flush = (): void => {
     this.flushScheduled = false;
-    if (this.out === '' || this.closed) return;
+    if (this.closed) return;
+    if (this.out !== '') this.writeOut();
+    if (this.closing && this.queue === null && !this.ending) this.endSocket();
+  };
+
+  private writeOut(): void {
     const text = this.out;
     this.out = '';
-    const accepted = this.socket.write(text, 'latin1');
-    if (!accepted && !this.readPaused) {
-      // Backpressure: stop reading a client that does not read its replies.
-      this.readPaused = true;
+    if (this.closed) return;
+    // One write of a latin1 string: Node copies it straight into the kernel write when it
+    // fits (StreamBase::WriteString), with no intermediate Buffer on the JS side.
+    if (!this.socket.write(text, 'latin1') && !this.throttled) {
+      this.throttled = true;
       this.socket.pause();
     }
-    this.checkOutputLimits();
-    if (this.closing && this.queue === null) this.socket.end();
-  };
+    if (this.socket.writableLength > 0) this.checkOutputLimits();
+  }
 
   private readonly onDrain = (): void => {
-    if (this.readPaused) {
-      this.readPaused = false;
-      this.softLimitSince = 0;
-      if (!this.closing) this.socket.resume();
-    }
+    if (!this.throttled) return;
+    this.throttled = false;
+    if (this.closing) return;
+    this.socket.resume();
+    this.processInput();
   };
 
-  /** Redis's checkClientOutputBufferLimits for the client's class. */
+  /** Redis's checkClientOutputBufferLimits for the client's class (pubsub or normal). */
   private checkOutputLimits(): void {
-    const pending = this.socket.writableLength ?? 0;
-    if (pending === 0) return;
-    const limits = this.server.config.get<import('../config.js').OutputBufferLimits>('client-output-buffer-limit');
-    const limit = this.subscriptionCount > 0 && this.resp === 2 ? limits.pubsub : limits.normal;
-    let over = limit.hard > 0 && pending >= limit.hard;
-    if (!over && limit.soft > 0 && pending >= limit.soft) {
-      const now = Date.now();
+    const limits = this.settings.outputLimits;
+    const limit = this.subscriptionCount > 0 ? limits.pubsub : limits.normal;
+    if (limit.hard === 0 && limit.soft === 0) return;
+    const used = this.outputBytes;
+    let over = limit.hard > 0 && used >= limit.hard;
+    if (!over && limit.soft > 0 && used >= limit.soft) {
+      // Redis: over the soft limit for more than soft-seconds (whole seconds, as unixtime counts them)
+      const now = Math.floor(Date.now() / 1000);
       if (this.softLimitSince === 0) this.softLimitSince = now;
-      else if (now - this.softLimitSince >= limit.softSeconds * 1000) over = true;
+      else if (now - this.softLimitSince > limit.softSeconds) over = true;
     } else if (!over) {
       this.softLimitSince = 0;
     }
     if (over) {
-      this.server.log('warning', `client id=${this.id} addr=${this.remoteAddress} closed for overcoming of output buffer limits.`);
+      this.server.log('warning', `Client id=${this.id} addr=${this.remoteAddress} closed for overcoming of output buffer limits.`);
       this.close();
     }
   }
 
   /** Closes after the replies written so far are sent (QUIT, protocol errors). */
   closeAfterReply(): void {
+    if (this.closing) return;
     this.closing = true;
-    this.socket.pause();
-    this.scheduleFlush();
-    if (this.out === '') queueMicrotask(() => this.socket.end());
+    this.parser.reset();
+    if (!this.inBatch) this.scheduleFlush();
   }
 
+  /**
+   * Half-closes once everything is handed to the kernel, then releases the socket. Input
+   * keeps being read (and dropped) meanwhile, so the peer's own close is noticed.
+   */
+  private endSocket(): void {
+    this.ending = true;
+    const socket = this.socket;
+    if (this.throttled) {
+      // Reading was paused for backpressure: resume it so the peer's close is noticed.
+      this.throttled = false;
+      socket.resume();
+    }
+    socket.end();
+    if (socket.writableFinished) socket.destroy();
+    else socket.once('finish', () => socket.destroy());
+  }
+
+  private readonly onSocketGone = (): void => {
+    this.close();
+  };
+
+  /** Closes now, dropping pending output (a disconnect, an output limit, CLIENT KILL). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.closing = true;
     this.out = '';
     this.queue = null;
+    this.parser.reset();
     this.socket.destroy();
     this.server.removeClient(this);
   }

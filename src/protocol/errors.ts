@@ -1,4 +1,13 @@
 /**
+ * What printf's "%.<max>s" prints of a client's argument: Redis formats these messages
+ * from C strings, so the text stops at the first NUL byte.
+ */
+function cString(s: string, max: number): string {
+  const nul = s.indexOf('\0');
+  return s.slice(0, nul !== -1 && nul < max ? nul : max);
+}
+
+/**
  * Redis's error texts, in one place. Each is the reply line without the leading '-' and
  * the trailing CRLF. Texts with a parameter are functions.
  */
@@ -26,12 +35,12 @@ export const Err = {
     let tail = '';
     // Redis: at most 128 bytes of the arguments are quoted back
     for (let i = 0; i < args.length && tail.length < 128; i++) {
-      tail += `'${args[i]!.slice(0, 128 - tail.length)}' `;
+      tail += `'${cString(args[i]!, 128 - tail.length)}' `;
     }
-    return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${tail}`;
+    return `ERR unknown command '${cString(name, 128)}', with args beginning with: ${tail}`;
   },
   unknownSubcommand: (sub: string, cmd: string) =>
-    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
+    `ERR unknown subcommand '${cString(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
   pubsubContext: (cmd: string) =>
     `ERR Can't execute '${cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
   protocol: (what: string) => `ERR Protocol error: ${what}`,
@@ -44,6 +53,30 @@ export const Err = {
   noProto: 'NOPROTO unsupported protocol version',
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   timeoutNegative: 'ERR timeout is negative',
+  decrementOverflow: 'ERR decrement would overflow',
+  invalidCursor: 'ERR invalid cursor',
+  invalidFirstDbIndex: 'ERR invalid first DB index',
+  invalidSecondDbIndex: 'ERR invalid second DB index',
+  /** EXPIRE & co: `opt` as given, cut at a NUL byte like Redis's %s. */
+  unsupportedOption: (opt: string) => `ERR Unsupported option ${opt}`,
+  expireNxAndOthers: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  expireGtAndLt: 'ERR GT and LT options at the same time are not compatible',
+  lfuNotSelected:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lfuSelected:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lcsNotStrings: 'ERR The specified keys must contain string values',
+  lcsLenAndIdx: 'ERR If you want both the length and indexes, please just use IDX.',
+  lcsTooLong: 'ERR String too long for LCS',
+  lcsMemoryLimit: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+  lcsMemoryFailed: 'ERR Insufficient memory, failed allocating transient memory for LCS',
+  /** Holdfast: COPY of a value type that cannot be duplicated (no Redis counterpart). */
+  copyUnsupported: (type: string) => `ERR COPY is not supported for values of type '${type}'`,
+  /** Redis's addReplySubcommandSyntaxError: `sub` as the client typed it. */
+  subcommandSyntax: (sub: string, cmd: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${cString(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
+  /** Redis: a client that expects one reply per command (inside EXEC) cannot SSUBSCRIBE. */
+  denyBlockingSubscribe: (cmd: string) => `ERR ${cmd} isn't allowed for a DENY BLOCKING client`,
   // Connection and server commands (HELLO, AUTH, CLIENT, CONFIG, COMMAND, SHUTDOWN)
   helloProtover: 'ERR Protocol version is not an integer or out of range',
   helloSyntax: (opt: string) => `ERR Syntax error in HELLO option '${opt}'`,
@@ -66,9 +99,4 @@ export const Err = {
   getkeysNoKeys: 'ERR The command has no key arguments',
   getkeysInvalidArgs: 'ERR Invalid arguments specified for command',
   noShutdownInProgress: 'ERR No shutdown in progress.',
-  /** Redis's addReplySubcommandSyntaxError: `sub` as the client typed it. */
-  subcommandSyntax: (sub: string, cmd: string) =>
-    `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
-  /** Redis: a client that expects one reply per command (inside EXEC) cannot SSUBSCRIBE. */
-  denyBlockingSubscribe: (cmd: string) => `ERR ${cmd} isn't allowed for a DENY BLOCKING client`,
 } as const;

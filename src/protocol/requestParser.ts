@@ -1,9 +1,14 @@
 import { splitArgs } from '../util/splitArgs.js';
+import { parseStrictBigInt } from '../util/numbers.js';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline request or header line. */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+/** Redis's limits on what a client that still has to AUTH may send (networking.c). */
+const UNAUTH_MAX_MULTIBULK = 10;
+const UNAUTH_MAX_BULK = 16384;
+const INT_MAX = 2147483647;
 const EMPTY = Buffer.alloc(0);
-const CR = 13, LF = 10, DOLLAR = 36, STAR = 42;
+const NUL = 0, LF = 10, CR = 13, DOLLAR = 36, STAR = 42, ZERO = 48, ONE = 49, NINE = 57, MINUS = 45;
 
 /** A request the client got wrong. The text follows "ERR Protocol error: ". */
 export class ProtocolError extends Error {}
@@ -13,11 +18,21 @@ export interface ParserLimits {
   maxBulkLen: number;
 }
 
+// Buffer#latin1Slice is what buf.toString('latin1', s, e) ends up calling; calling it
+// directly skips the encoding lookup and argument normalisation, which is measurable on
+// a path that runs once per argument.
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
 /**
  * Turns a client's byte stream into argv arrays (multibulk and inline), one request at a
  * time: `next()` pulls the next complete request or returns null until more bytes arrive.
  * Pull, not push, so a connection can stop mid-batch (a blocked client, backpressure) and
  * keep the rest for later, as Redis does.
+ *
+ * Mirrors Redis 7.0's processMultibulkBuffer/processInlineBuffer to the byte, quirks
+ * included: header lines are found with strchr(), so a NUL byte before the CR (LF for
+ * inline) hides the line end and the client waits until the 64 KB line limit errors; the
+ * LF after a header's CR and the CRLF after a payload are skipped, not checked.
  *
  * Hand-written rather than redis-parser: that library parses replies (RESP types), not
  * requests (inline commands, Redis's request-side errors and limits), and the hot path
@@ -36,6 +51,8 @@ export class RequestParser {
   /** Length of the bulk whose payload we wait for (-1: none). */
   private bulkLen = -1;
   private argv: string[] = [];
+  /** Redis's authRequired(c): stricter length limits until the client authenticates. */
+  authRequired = false;
 
   constructor(public limits: ParserLimits) {}
 
@@ -46,142 +63,202 @@ export class RequestParser {
 
   feed(chunk: Buffer): void {
     if (this.pos >= this.buf.length && this.pendingBytes === 0) {
+      // The common case: everything before was consumed, parse the chunk in place.
       this.buf = chunk;
       this.pos = 0;
       return;
     }
-    if (this.bulkLen >= 0) {
-      // Waiting for a bulk payload: collect without copying until it is complete, so a
-      // 512 MB value arriving in 64 KB chunks is joined once, not once per chunk.
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.buf.length - this.pos + this.pendingBytes >= this.bulkLen + 2) this.coalesce();
-      return;
-    }
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
+    // Waiting for a bulk payload: collect without copying until it is complete, so a
+    // 512 MB value arriving in 64 KB chunks is joined once, not once per chunk.
+    if (this.bulkLen >= 0 && this.buf.length - this.pos + this.pendingBytes < this.bulkLen + 2) return;
     this.coalesce();
   }
 
   private coalesce(): void {
-    const parts = [this.buf.subarray(this.pos), ...this.pending];
-    this.buf = Buffer.concat(parts);
+    const parts = this.pos < this.buf.length ? [this.buf.subarray(this.pos), ...this.pending] : this.pending;
+    this.buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     this.pos = 0;
     this.pending = [];
     this.pendingBytes = 0;
   }
 
+  /** Drops everything buffered (the connection is closing). */
+  reset(): void {
+    this.buf = EMPTY;
+    this.pos = 0;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.multibulkLeft = 0;
+    this.bulkLen = -1;
+    this.argv = [];
+  }
+
   /** The next complete request, or null when more bytes are needed. Throws ProtocolError. */
   next(): string[] | null {
     for (;;) {
-      const buf = this.buf;
       if (this.pendingBytes > 0) return null; // an incomplete bulk: nothing more to parse yet
+      const buf = this.buf;
       if (this.pos >= buf.length) {
         if (buf !== EMPTY) {
-          this.buf = EMPTY;
+          this.buf = EMPTY; // let the consumed chunk be collected
           this.pos = 0;
         }
         return null;
       }
-      if (this.multibulkLeft === 0 && this.bulkLen === -1 && this.argv.length === 0 && buf[this.pos] !== STAR) {
-        const argv = this.parseInline();
-        if (argv === null) return null;
-        if (argv.length === 0) continue; // Redis ignores empty inline lines
-        return argv;
-      }
-      const argv = this.parseMultibulk();
+      let argv: string[] | null;
+      // Redis decides the request type on the first byte of a request.
+      if (this.multibulkLeft === 0 && buf[this.pos] !== STAR) argv = this.parseInline();
+      else argv = this.parseMultibulk();
       if (argv === null) return null;
-      if (argv.length === 0) continue; // *0 and *-1 are skipped, as Redis does
-      return argv;
+      if (argv.length !== 0) return argv;
+      // An empty inline line, *0 or *-1: Redis skips it.
     }
+  }
+
+  /**
+   * Where strchr(buf + from, c) stops, as Redis finds line ends: the first `c`, or -1 when
+   * there is none before the first NUL byte (the end of a C string).
+   */
+  private findLineEnd(from: number, c: number): number {
+    const buf = this.buf;
+    const at = buf.indexOf(c, from);
+    if (at === -1) return -1;
+    for (let i = from; i < at; i++) if (buf[i] === NUL) return -1;
+    return at;
   }
 
   private parseInline(): string[] | null {
     const buf = this.buf;
-    const nl = buf.indexOf(LF, this.pos);
+    const start = this.pos;
+    const nl = this.findLineEnd(start, LF);
     if (nl === -1) {
-      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
+      if (buf.length - start > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
       return null;
     }
-    const end = nl > this.pos && buf[nl - 1] === CR ? nl - 1 : nl;
-    const line = buf.toString('latin1', this.pos, end);
+    const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+    const line = (buf as Latin1Buffer).latin1Slice(start, end);
     this.pos = nl + 1;
     const argv = splitArgs(line);
     if (argv === null) throw new ProtocolError('unbalanced quotes in request');
     return argv;
   }
 
-  /** Parses a decimal integer in buf[start, end) with Redis's string2ll rules; NaN if invalid. */
-  private static parseLength(buf: Buffer, start: number, end: number): number {
-    if (start >= end || end - start > 20) return NaN;
-    let i = start;
-    let negative = false;
-    if (buf[i] === 45 /* - */) {
-      negative = true;
-      i++;
-      if (i === end) return NaN;
+  /**
+   * Reads the length on a header line at `this.pos` ("*<n>\r\n" or "$<n>\r\n"). Returns the
+   * value and moves past the line, or returns null (position unchanged) when the line is
+   * not complete yet. Throws the protocol errors Redis gives for a bad header.
+   *
+   * Fast path: "0" or up to 15 digits without a leading zero, then CR, parsed in place
+   * (exact as a double; no string, no indexOf call). Anything else takes Redis's literal route: strchr for the
+   * CR, then string2ll on what precedes it.
+   */
+  private readHeader(multibulk: boolean): number | null {
+    const buf = this.buf;
+    const start = this.pos;
+    const len = buf.length;
+    if (buf[start] === (multibulk ? STAR : DOLLAR)) {
+      let i = start + 1;
+      let c = buf[i];
+      let n = -1;
+      if (c !== undefined && c >= ONE && c <= NINE) {
+        n = c - ZERO;
+        const stop = Math.min(len, i + 15);
+        for (i++; i < stop && (c = buf[i]!) >= ZERO && c <= NINE; i++) n = n * 10 + c - ZERO;
+      } else if (c === ZERO) {
+        n = 0;
+        i++;
+      }
+      if (n >= 0 && i + 1 < len && buf[i] === CR) {
+        this.checkLength(multibulk, n);
+        this.pos = i + 2;
+        return n;
+      }
     }
-    if (buf[i] === 48 /* 0 */ && end - i > 1) return NaN; // no leading zeros
-    let n = 0;
-    for (; i < end; i++) {
-      const c = buf[i]! - 48;
-      if (c < 0 || c > 9) return NaN;
-      n = n * 10 + c;
+    const cr = this.findLineEnd(start, CR);
+    if (cr === -1) {
+      if (len - start > PROTO_INLINE_MAX_SIZE) {
+        throw new ProtocolError(multibulk ? 'too big mbulk count string' : 'too big bulk count string');
+      }
+      return null;
     }
-    return negative ? -n : n;
+    if (cr + 1 >= len) return null; // Redis waits for the byte after the CR (not checked to be LF)
+    if (!multibulk && buf[start] !== DOLLAR) {
+      throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[start]!)}'`);
+    }
+    const n = string2ll(buf, start + 1, cr);
+    this.checkLength(multibulk, n);
+    this.pos = cr + 2;
+    return n;
+  }
+
+  /** Redis's checks on a header's value, in its order. */
+  private checkLength(multibulk: boolean, n: number): void {
+    if (multibulk) {
+      if (Number.isNaN(n) || n > INT_MAX) throw new ProtocolError('invalid multibulk length');
+      if (n > UNAUTH_MAX_MULTIBULK && this.authRequired) throw new ProtocolError('unauthenticated multibulk length');
+    } else {
+      if (Number.isNaN(n) || n < 0 || n > this.limits.maxBulkLen) throw new ProtocolError('invalid bulk length');
+      if (n > UNAUTH_MAX_BULK && this.authRequired) throw new ProtocolError('unauthenticated bulk length');
+    }
   }
 
   private parseMultibulk(): string[] | null {
-    let buf = this.buf;
     if (this.multibulkLeft === 0) {
-      const cr = buf.indexOf(CR, this.pos);
-      if (cr === -1) {
-        if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big mbulk count string');
-        return null;
-      }
-      if (cr + 1 >= buf.length) return null; // wait for the LF
-      const n = RequestParser.parseLength(buf, this.pos + 1, cr);
-      if (Number.isNaN(n) || n > 2147483647) throw new ProtocolError('invalid multibulk length');
-      this.pos = cr + 2;
-      if (n <= 0) return [];
+      const n = this.readHeader(true);
+      if (n === null) return null;
+      if (n <= 0) return EMPTY_ARGV;
       this.multibulkLeft = n;
       this.argv = [];
     }
+    const argv = this.argv;
     while (this.multibulkLeft > 0) {
       if (this.bulkLen === -1) {
-        if (this.pos >= buf.length) return null;
-        const cr = buf.indexOf(CR, this.pos);
-        if (cr === -1) {
-          if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
-          return null;
-        }
-        if (cr + 1 >= buf.length) return null;
-        if (buf[this.pos] !== DOLLAR) {
-          throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
-        }
-        const len = RequestParser.parseLength(buf, this.pos + 1, cr);
-        if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkLen) throw new ProtocolError('invalid bulk length');
-        this.pos = cr + 2;
-        this.bulkLen = len;
-        if (buf.length - this.pos < len + 2) {
-          // The payload is still on its way; later chunks go to `pending` (see feed).
-          if (this.pos >= buf.length) {
-            this.buf = EMPTY;
-            this.pos = 0;
-          }
-          return null;
-        }
+        if (this.pos >= this.buf.length) return null;
+        const n = this.readHeader(false);
+        if (n === null) return null;
+        this.bulkLen = n;
       }
-      if (buf.length - this.pos < this.bulkLen + 2) return null;
-      const end = this.pos + this.bulkLen;
-      this.argv.push(buf.toString('latin1', this.pos, end));
+      const buf = this.buf;
+      const start = this.pos;
+      const end = start + this.bulkLen;
+      if (end + 2 > buf.length) {
+        // The payload is still on its way; later chunks go to `pending` (see feed), and the
+        // consumed part of this chunk is dropped now rather than carried along.
+        if (start > 0) {
+          this.buf = start >= buf.length ? EMPTY : buf.subarray(start);
+          this.pos = 0;
+        }
+        return null;
+      }
+      argv.push((buf as Latin1Buffer).latin1Slice(start, end));
       this.pos = end + 2; // Redis skips the CRLF after a payload without checking it
       this.bulkLen = -1;
       this.multibulkLeft--;
-      buf = this.buf;
     }
-    const argv = this.argv;
     this.argv = [];
     return argv;
   }
+}
+
+const EMPTY_ARGV: string[] = [];
+
+/**
+ * Redis's string2ll over buf[start, end): NaN where Redis rejects the text (empty, 21+
+ * characters, a leading zero, "-0", '+', any non-digit, outside the long long range).
+ * Values beyond ±2^53 come back as ±Infinity: every limit they are compared with
+ * (INT_MAX, proto-max-bulk-len) is at most 2^53, so only the sign matters then.
+ */
+function string2ll(buf: Buffer, start: number, end: number): number {
+  const text = (buf as Latin1Buffer).latin1Slice(start, end);
+  if (text.length <= 15) {
+    if (!/^(?:0|-?[1-9][0-9]*)$/.test(text)) return NaN;
+    return Number(text);
+  }
+  const v = parseStrictBigInt(text);
+  if (v === null) return NaN;
+  if (v > 9007199254740992n) return Infinity;
+  if (v < -9007199254740992n) return -Infinity;
+  return Number(v);
 }
