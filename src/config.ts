@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { splitArgs } from './util/splitArgs.js';
+import { NOTIFY_FLAGS_ERROR, formatNotifyFlags, parseNotifyFlags } from './notify/notifier.js';
 
 /** How a setting's text becomes its value and back (CONFIG GET shows `format(value)`). */
 type Kind =
@@ -62,6 +63,11 @@ function parseOutputBufferLimits(s: string, base?: OutputBufferLimits): OutputBu
   return out;
 }
 
+function parseNotifyKeyspaceEvents(s: string): string {
+  if (parseNotifyFlags(s) === null) throw new ConfigError(NOTIFY_FLAGS_ERROR);
+  return s;
+}
+
 const OBL_DEFAULT = 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60';
 
 const bool = { kind: 'bool' } as const;
@@ -89,7 +95,14 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
     mutable: true,
     doc: 'per class: hard limit, soft limit, soft seconds',
   },
-  { name: 'notify-keyspace-events', type: str, default: '', mutable: true, doc: 'keyspace notification classes (Redis letters)' },
+  {
+    name: 'notify-keyspace-events',
+    // The text as given is kept (so 'n' survives "An"); CONFIG GET shows Redis's canonical letters.
+    type: { kind: 'custom', parse: parseNotifyKeyspaceEvents, format: (v: string) => formatNotifyFlags(parseNotifyFlags(v)!) },
+    default: '',
+    mutable: true,
+    doc: 'keyspace notification classes (Redis letters)',
+  },
   { name: 'notify-sale-events', type: bool, default: 'yes', mutable: true, doc: 'publish flash-sale events on __sale@<db>__:<key>' },
   { name: 'requirepass', type: str, default: '', mutable: true, doc: 'password of the default user' },
   { name: 'protected-mode', type: bool, default: 'yes', mutable: true, doc: 'refuse non-loopback clients when no password is set' },

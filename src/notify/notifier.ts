@@ -18,37 +18,46 @@ export const NotifyClass = {
   newKey: 1 << 13, // n
 } as const;
 
+/** Redis's NOTIFY_ALL ('A'): every class letter except m (key miss) and n (new key). */
 const ALL = NotifyClass.generic | NotifyClass.string | NotifyClass.list | NotifyClass.set | NotifyClass.hash |
   NotifyClass.zset | NotifyClass.expired | NotifyClass.evicted | NotifyClass.stream | NotifyClass.module;
 
-const LETTERS: [string, number][] = [
-  ['g', NotifyClass.generic], ['$', NotifyClass.string], ['l', NotifyClass.list], ['s', NotifyClass.set],
-  ['h', NotifyClass.hash], ['z', NotifyClass.zset], ['x', NotifyClass.expired], ['e', NotifyClass.evicted],
-  ['t', NotifyClass.stream], ['m', NotifyClass.keyMiss], ['d', NotifyClass.module], ['n', NotifyClass.newKey],
-  ['K', NotifyClass.keyspace], ['E', NotifyClass.keyevent],
-];
+const LETTER_CLASS: Record<string, number> = {
+  g: NotifyClass.generic, $: NotifyClass.string, l: NotifyClass.list, s: NotifyClass.set,
+  h: NotifyClass.hash, z: NotifyClass.zset, x: NotifyClass.expired, e: NotifyClass.evicted,
+  t: NotifyClass.stream, m: NotifyClass.keyMiss, d: NotifyClass.module, n: NotifyClass.newKey,
+  K: NotifyClass.keyspace, E: NotifyClass.keyevent, A: ALL,
+};
 
 /** Redis's keyspaceEventsStringToFlags; null for an unknown letter. */
 export function parseNotifyFlags(s: string): number | null {
   let flags = 0;
-  for (const ch of s) {
-    if (ch === 'A') {
-      flags |= ALL;
-      continue;
-    }
-    const entry = LETTERS.find(([l]) => l === ch);
-    if (entry === undefined) return null;
-    flags |= entry[1];
+  for (let i = 0; i < s.length; i++) {
+    const f = LETTER_CLASS[s[i]!];
+    if (f === undefined) return null;
+    flags |= f;
   }
   return flags;
 }
 
-/** Redis's keyspaceEventsFlagsToString. */
+/** Redis's error for a letter keyspaceEventsStringToFlags rejects (CONFIG SET). */
+export const NOTIFY_FLAGS_ERROR = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+
+// Redis's keyspaceEventsFlagsToString order. 'n' sits with the classes that 'A' replaces,
+// so "An" reads back as "A" although n stays set (Redis 7.0 does exactly this).
+const CLASS_LETTERS: [string, number][] = [
+  ['g', NotifyClass.generic], ['$', NotifyClass.string], ['l', NotifyClass.list], ['s', NotifyClass.set],
+  ['h', NotifyClass.hash], ['z', NotifyClass.zset], ['x', NotifyClass.expired], ['e', NotifyClass.evicted],
+  ['t', NotifyClass.stream], ['d', NotifyClass.module], ['n', NotifyClass.newKey],
+];
+const TYPE_LETTERS: [string, number][] = [['K', NotifyClass.keyspace], ['E', NotifyClass.keyevent], ['m', NotifyClass.keyMiss]];
+
+/** Redis's keyspaceEventsFlagsToString (CONFIG GET notify-keyspace-events): "KEA" reads "AKE". */
 export function formatNotifyFlags(flags: number): string {
   let s = '';
   if ((flags & ALL) === ALL) s += 'A';
-  else for (const [l, f] of LETTERS.slice(0, 10)) if (flags & f) s += l;
-  for (const [l, f] of LETTERS.slice(10)) if (flags & f) s += l;
+  else for (const [l, f] of CLASS_LETTERS) if (flags & f) s += l;
+  for (const [l, f] of TYPE_LETTERS) if (flags & f) s += l;
   return s;
 }
 

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allCommands } from '../../commands/index.js';
+import { RawClient } from '../helpers/rawClient.js';
+import { startHoldfast, type Holdfast } from '../helpers/servers.js';
+
+const declared = new Set(allCommands.map((c) => c.name));
+
+/** Parses a RESP2 pub/sub message into [channel, payload]. */
+function parseMessage(raw: string): [string, string] {
+  const m = /^\*3\r\n\$7\r\nmessage\r\n\$\d+\r\n([^]*?)\r\n\$\d+\r\n([^]*)\r\n$/.exec(raw);
+  if (!m) throw new Error(`not a message: ${JSON.stringify(raw)}`);
+  return [m[1]!, m[2]!];
+}
+
+/**
+ * Behaviour, not speed: keys expire from the deadline timer close to their deadline, with
+ * no client touching them (Redis's sampling can leave them for seconds). The bound is
+ * generous (100 ms) so that a loaded machine does not make it flaky.
+ */
+describe('expiry is on time', () => {
+  let holdfast: Holdfast;
+  let sub: RawClient;
+  beforeAll(async () => {
+    holdfast = await startHoldfast({ 'notify-keyspace-events': 'Ex' });
+    sub = await RawClient.connect(holdfast.port);
+    expect(await sub.call('SUBSCRIBE', '__keyevent@0__:expired')).toContain('subscribe');
+  });
+  afterAll(async () => {
+    sub?.close();
+    await holdfast?.close();
+  });
+
+  it('keys with a 100 ms TTL publish expired within 100 ms of their deadline, untouched', async () => {
+    const db = holdfast.server.keyspace.dbs[0]!;
+    // Plenty of long-lived keys around them, as in a real keyspace.
+    for (let i = 0; i < 20_000; i++) {
+      db.set(`long:${i}`, 'v');
+      db.setExpire(`long:${i}`, Date.now() + 3_600_000);
+    }
+    const deadlines = new Map<string, number>();
+    for (let i = 0; i < 50; i++) {
+      const key = `short:${i}`;
+      const at = Date.now() + 100 + i; // one per millisecond
+      db.set(key, 'v');
+      db.setExpire(key, at);
+      deadlines.set(key, at);
+    }
+    const lags: number[] = [];
+    while (deadlines.size > 0) {
+      const [channel, key] = parseMessage(await sub.read(2000));
+      const arrived = Date.now();
+      expect(channel).toBe('__keyevent@0__:expired');
+      const at = deadlines.get(key);
+      expect(at, key).toBeDefined();
+      deadlines.delete(key);
+      lags.push(arrived - at!);
+    }
+    expect(Math.min(...lags)).toBeGreaterThanOrEqual(0); // never before the deadline
+    expect(Math.max(...lags)).toBeLessThan(100);
+    expect(db.size).toBe(20_000);
+    db.flush();
+  });
+
+  it.skipIf(!declared.has('set') || !declared.has('pexpire'))('over the socket: SET then PEXPIRE 100, nobody reads the key', async () => {
+    const client = await RawClient.connect(holdfast.port);
+    try {
+      expect(await client.call('SET', 'k', 'v')).toBe('+OK\r\n');
+      expect(await client.call('PEXPIRE', 'k', '100')).toBe(':1\r\n');
+      const deadline = holdfast.server.keyspace.dbs[0]!.getExpire('k')!;
+      const [, key] = parseMessage(await sub.read(2000));
+      const lag = Date.now() - deadline;
+      expect(key).toBe('k');
+      expect(lag).toBeGreaterThanOrEqual(0);
+      expect(lag).toBeLessThan(100);
+      expect(await client.call('EXISTS', 'k')).toBe(':0\r\n');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a sooner deadline set after a later one still fires first and on time', async () => {
+    const db = holdfast.server.keyspace.dbs[0]!;
+    const now = Date.now();
+    db.set('late', 'v');
+    db.setExpire('late', now + 400);
+    db.set('early', 'v');
+    db.setExpire('early', now + 80);
+    const [, first] = parseMessage(await sub.read(2000));
+    expect(first).toBe('early');
+    expect(Date.now() - (now + 80)).toBeLessThan(100);
+    const [, second] = parseMessage(await sub.read(2000));
+    expect(second).toBe('late');
+    expect(Date.now() - (now + 400)).toBeLessThan(100);
+  });
+
+  it('a TTL removed or replaced before its deadline does not fire', async () => {
+    const db = holdfast.server.keyspace.dbs[0]!;
+    const now = Date.now();
+    db.set('persisted', 'v');
+    db.setExpire('persisted', now + 50);
+    db.removeExpire('persisted');
+    db.set('moved', 'v');
+    db.setExpire('moved', now + 50);
+    db.setExpire('moved', now + 150);
+    db.set('overwritten', 'v');
+    db.setExpire('overwritten', now + 50);
+    db.set('overwritten', 'w'); // SET drops the TTL
+    const [, key] = parseMessage(await sub.read(2000));
+    expect(key).toBe('moved');
+    expect(Date.now()).toBeGreaterThanOrEqual(now + 150);
+    expect(db.has('persisted')).toBe(true);
+    expect(db.has('overwritten')).toBe(true);
+  });
+});
