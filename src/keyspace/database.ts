@@ -109,8 +109,11 @@ export class Database implements DeadlineOwner<string> {
     shard.values.set(key, value);
   }
 
-  /** Removes key without notifying: only the funnel (Keyspace.deleteKeyAndNotify) calls this. */
-  removeRaw(key: string): Value | undefined {
+  /**
+   * Removes key without notifying: the funnel (Keyspace.deleteKeyAndNotify) calls this, and
+   * RENAME/MOVE with `dispose` false, as the value object lives on at its new key.
+   */
+  removeRaw(key: string, dispose = true): Value | undefined {
     const shard = this.shardOf(key);
     if (shard === undefined) return undefined;
     const v = shard.values.get(key);
@@ -122,7 +125,7 @@ export class Database implements DeadlineOwner<string> {
       this.volatileCount--;
       this.scheduler.noteStale();
     }
-    if (typeof v === 'object') v.dispose?.();
+    if (dispose && typeof v === 'object') v.dispose?.();
     return v;
   }
 
