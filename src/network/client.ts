@@ -7,7 +7,7 @@ import type { Database } from '../keyspace/database.js';
 import type { Subscriber } from '../pubsub/broker.js';
 import type { CommandSpec } from '../dispatch/commandSpec.js';
 import type { Server } from '../server.js';
-import type { Config, OutputBufferLimits } from '../config.js';
+import type { Config, OutputBufferLimit, OutputBufferLimits } from '../config.js';
 import type { ParserLimits } from '../protocol/requestParser.js';
 
 /** A reply that is written later (a blocking pop, a sale transition waiting for fsync). */
@@ -87,10 +87,12 @@ function networkSettings(config: Config): NetworkSettings {
  * holds back the replies after it (`queue`) until it is resolved, so replies always keep
  * request order without holding back other clients.
  *
- * Backpressure: when the socket does not take a write (the peer does not read), the client
- * stops being read and processed until 'drain', so its output held in memory stays around
- * one batch plus the socket's high-water mark, whatever it has pipelined. Pub/sub pushes do
- * not wait: client-output-buffer-limit disconnects a subscriber that falls behind.
+ * Backpressure: when the socket does not take a write (the peer does not read), a client
+ * whose class has no client-output-buffer-limit (normal clients, by default) stops being
+ * read and processed until 'drain', so its output held in memory stays around one batch
+ * plus the socket's high-water mark, whatever it has pipelined; Redis would buffer without
+ * bound there. A class with a limit behaves as in Redis: served on, and disconnected once
+ * over the limit (the default for pub/sub: a subscriber that falls behind).
  */
 export class Client implements Subscriber {
   readonly id = nextClientId++;
@@ -310,11 +312,21 @@ export class Client implements Subscriber {
     if (this.closed) return;
     // One write of a latin1 string: Node copies it straight into the kernel write when it
     // fits (StreamBase::WriteString), with no intermediate Buffer on the JS side.
-    if (!this.socket.write(text, 'latin1') && !this.throttled) {
-      this.throttled = true;
-      this.socket.pause();
+    const accepted = this.socket.write(text, 'latin1');
+    if (!accepted && !this.throttled) {
+      const limit = this.outputLimit();
+      if (limit.hard === 0 && limit.soft === 0) {
+        this.throttled = true;
+        this.socket.pause();
+      }
     }
     if (this.socket.writableLength > 0) this.checkOutputLimits();
+  }
+
+  /** The client-output-buffer-limit of this client's class (Redis's getClientType). */
+  private outputLimit(): OutputBufferLimit {
+    const limits = this.settings.outputLimits;
+    return this.subscriptionCount > 0 ? limits.pubsub : limits.normal;
   }
 
   private readonly onDrain = (): void => {
@@ -327,8 +339,7 @@ export class Client implements Subscriber {
 
   /** Redis's checkClientOutputBufferLimits for the client's class (pubsub or normal). */
   private checkOutputLimits(): void {
-    const limits = this.settings.outputLimits;
-    const limit = this.subscriptionCount > 0 ? limits.pubsub : limits.normal;
+    const limit = this.outputLimit();
     if (limit.hard === 0 && limit.soft === 0) return;
     const used = this.outputBytes;
     let over = limit.hard > 0 && used >= limit.hard;
