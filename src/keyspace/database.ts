@@ -98,6 +98,7 @@ export class Database implements DeadlineOwner<string> {
     }
     shard.values.set(key, value);
     shard.accessed.set(key, this.lru.seconds);
+    if (typeof value === 'object' && value.bindKey !== undefined) value.bindKey(this, key);
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { Database } from './database.js';
+
 /**
  * What a key holds. Strings are stored as they are (a latin1 JS string: no wrapper
  * object per key, which keeps the heap small and GC cheap); every other type is an
@@ -13,6 +15,11 @@ export interface TypedValue {
   memoryUsage?(): number;
   /** A deep copy for COPY. */
   clone?(): TypedValue;
+  /**
+   * Called whenever the value is stored at a key (created, RENAME, MOVE, loaded), so a
+   * value that names its own key (a sale's event channel) follows it.
+   */
+  bindKey?(db: Database, key: string): void;
 }
 
 export type Value = string | TypedValue;
