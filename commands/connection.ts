@@ -117,25 +117,23 @@ export const hello = {
       if (v < 2 || v > 3) throw new CommandError(Err.noProto);
       protover = v;
     }
-    let auth: [string, string] | null = null;
-    let name: string | null = null;
+    // Redis 7.0 applies the options in order: a later bad option leaves an earlier name or login in place
     for (let i = 2; i < argv.length; i++) {
       const opt = argv[i]!;
       const more = argv.length - 1 - i;
       const upper = opt.toUpperCase();
       if (upper === 'AUTH' && more >= 2) {
-        auth = [argv[i + 1]!, argv[i + 2]!];
+        if (!authenticate(client, argv[i + 1]!, argv[i + 2]!)) throw new CommandError(Err.wrongPass);
         i += 2;
       } else if (upper === 'SETNAME' && more >= 1) {
-        name = argv[++i]!;
+        const name = argv[++i]!;
         if (!isValidClientAttr(name)) throw new CommandError(Err.invalidClientName);
+        client.name = name;
       } else {
         throw new CommandError(Err.helloSyntax(opt));
       }
     }
-    if (auth !== null && !authenticate(client, auth[0], auth[1])) throw new CommandError(Err.wrongPass);
     if (!client.authenticated && client.server.config.str('requirepass') !== '') throw new CommandError(Err.helloNoAuth);
-    if (name !== null) client.name = name;
     if (protover !== 0) client.resp = protover as 2 | 3;
     const r = client.reply;
     r.mapHeader(7);
@@ -198,8 +196,8 @@ export const select = {
   arguments: [{ name: 'index', type: 'integer' }],
   handler(client, argv) {
     const index = parseIntArg(argv[1]!);
-    // Redis reads the index as a C int: beyond that it is not an integer at all
-    if (index < -0x80000000 || index > 0x7fffffff) throw new CommandError(Err.notInteger);
+    // Redis reads the index as a C int
+    if (index < -0x80000000 || index > 0x7fffffff) throw new CommandError(Err.intOutOfRange);
     if (index < 0 || index >= client.server.keyspace.dbs.length) throw new CommandError(Err.dbIndexOutOfRange);
     client.dbIndex = index;
     client.reply.ok();
@@ -681,7 +679,7 @@ const clientUnblock = {
       if (r === 'ERROR') reason = 'error';
       else if (r !== 'TIMEOUT') throw new CommandError(Err.unblockReason);
     } else if (argv.length > 4) {
-      throw new CommandError(Err.syntax);
+      throw new CommandError(Err.subcommandSyntax(argv[1]!, 'client'));
     }
     const target = client.server.clients.get(id);
     if (target?.blocked && target.blockedOn !== null) {

@@ -81,7 +81,9 @@ export const Err = {
   helloProtover: 'ERR Protocol version is not an integer or out of range',
   helloSyntax: (opt: string) => `ERR Syntax error in HELLO option '${opt}'`,
   helloNoAuth:
-    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+  /** Redis's getIntFromObjectOrReply: a valid 64-bit integer outside C int range. */
+  intOutOfRange: 'ERR value is out of range, value must between -2147483648 and 2147483647',
   invalidClientName: 'ERR Client names cannot contain spaces, newlines or special characters.',
   noSuchClient: 'ERR No such client',
   clientIdNotPositive: 'ERR client-id should be greater than 0',
@@ -93,6 +95,7 @@ export const Err = {
   setinfoInvalid: (attr: string) => `ERR ${attr} cannot contain spaces, newlines or special characters.`,
   noConfigFile: 'ERR The server is running without a config file',
   configRewrite: (why: string) => `ERR Rewriting config file: ${why}`,
+  configUnknownOption: (name: string) => `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
   configDuplicate: (name: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`,
   getkeysInvalidCommand: 'ERR Invalid command specified',
   getkeysInvalidArity: 'ERR Invalid number of arguments specified for command',
