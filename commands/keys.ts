@@ -175,11 +175,15 @@ function expireDeadline(t: number | bigint, unit: number, base: number, cmd: str
   return Number(when + BigInt(base));
 }
 
-/** Redis's getIntFromObjectOrReply: a C int. */
-function intArg(arg: string, error: string = Err.notInteger): number {
-  const n = parseStrictInt(arg);
-  if (n === null || n < -2147483648 || n > 2147483647) throw new CommandError(error);
-  return n;
+/**
+ * Redis's getIntFromObjectOrReply: a C int. A custom message replaces both of its errors
+ * (SWAPDB's "invalid first DB index").
+ */
+function intArg(arg: string, message?: string): number {
+  const n = int64Arg(arg);
+  if (n === null) throw new CommandError(message ?? Err.notInteger);
+  if (n < -2147483648 || n > 2147483647) throw new CommandError(message ?? Err.intOutOfRange);
+  return Number(n);
 }
 
 /** The database at index `id` (Redis's selectDb), or "DB index is out of range". */

@@ -22,6 +22,8 @@ export type KeySpecFlag =
  * then take a range or a counted list.
  */
 export interface KeySpec {
+  /** COMMAND INFO "notes" (why the flags are what they are, e.g. SET's optional GET). */
+  notes?: string;
   flags: readonly KeySpecFlag[];
   beginSearch: { index: number } | { keyword: string; startFrom: number };
   findKeys:

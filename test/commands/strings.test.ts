@@ -1,5 +1,9 @@
 import { contractSuite } from '../helpers/contract.js';
 
+/** Every byte value as a latin1 string (the contract client sends strings as latin1 bytes). */
+const ALL = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('');
+const ALL_REVERSED = [...ALL].reverse().join('');
+
 // Every reply compared byte for byte with redis-server 7.0.
 contractSuite('strings: GET, SET and its options', [
   {
@@ -258,6 +262,18 @@ contractSuite('strings: OBJECT ENCODING by Redis rules', [
       ['SET', 'a', '100'], ['OBJECT', 'REFCOUNT', 'a'], ['SET', 'b', '10000'], ['OBJECT', 'REFCOUNT', 'b'], ['SET', 'c', 'abc'],
       ['OBJECT', 'REFCOUNT', 'c'], ['INCR', 'd'], ['OBJECT', 'REFCOUNT', 'd'], ['SET', 'e', '-1'], ['OBJECT', 'REFCOUNT', 'e'],
       ['INCRBYFLOAT', 'f', '1'], ['OBJECT', 'REFCOUNT', 'f'], ['OBJECT', 'REFCOUNT', 'nokey'],
+    ],
+  },
+]);
+
+contractSuite('strings: binary-safe keys and values', [
+  {
+    name: 'every byte in keys and values',
+    commands: [
+      ['SET', ALL, ALL_REVERSED], ['GET', ALL], ['STRLEN', ALL], ['APPEND', ALL, '\0\r\n'], ['GETRANGE', ALL, '250', '-1'],
+      ['SETRANGE', ALL, '300', ALL], ['STRLEN', ALL], ['GETRANGE', ALL, '255', '305'], ['MSET', '\0', '\xff', '\r\n', '\x80'],
+      ['MGET', '\0', '\r\n', ALL], ['KEYS', '\r*'], ['RENAME', ALL, ALL_REVERSED], ['COPY', ALL_REVERSED, '\0\0', 'REPLACE'],
+      ['GETDEL', '\0\0'], ['LCS', ALL_REVERSED, '\0'], ['OBJECT', 'ENCODING', ALL_REVERSED], ['DEL', '\0', '\r\n', ALL_REVERSED],
     ],
   },
 ]);
