@@ -196,9 +196,8 @@ function dbAt(client: Client, id: number): Database {
 /** Signals every key of a database (FLUSHDB, SWAPDB): WATCH sees the change like in Redis. */
 function signalAllKeys(keyspace: Keyspace, db: Database): void {
   if (db.size === 0) return;
-  const keyList: string[] = [];
-  for (const [key] of db.entries()) keyList.push(key);
-  for (const key of keyList) keyspace.signalModifiedKey(db, key);
+  // Listeners only take note (WATCH, encoding marks): the walk is safe without a copy.
+  for (const [key] of db.entries()) keyspace.signalModifiedKey(db, key);
 }
 
 // ---- DEL, UNLINK, EXISTS, TYPE, TOUCH -------------------------------------------------------
