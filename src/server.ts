@@ -10,6 +10,8 @@ import { CommandTable } from './dispatch/commandTable.js';
 import type { CommandSpec } from './dispatch/commandSpec.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { Client } from './network/client.js';
+import { SaleRuntime } from './sale/runtime.js';
+import { DurabilityBarrier } from './persistence/durability.js';
 
 export interface ServerOptions {
   config?: Config;
@@ -43,6 +45,10 @@ export class Server {
   readonly broker = new PubSubBroker();
   readonly notifier: Notifier;
   readonly keyspace: Keyspace;
+  /** Sales' clock, scheduler and events (src/sale). */
+  readonly sales: SaleRuntime;
+  /** Replies that must wait for their write to be on disk wait here (sale transitions). */
+  readonly durability = new DurabilityBarrier();
   readonly table: CommandTable;
   readonly dispatcher: Dispatcher;
   readonly clients = new Map<number, Client>();
@@ -67,6 +73,7 @@ export class Server {
     this.notifier = new Notifier(this.broker);
     this.notifier.flags = parseNotifyFlags(this.config.str('notify-keyspace-events')) ?? 0;
     this.keyspace = new Keyspace(this.config.num('databases'), this.clock, this.scheduler, this.notifier);
+    this.sales = new SaleRuntime(this.clock, this.scheduler, this.keyspace, this.broker, this.config);
     this.table = new CommandTable(commands);
     this.dispatcher = new Dispatcher(this.table, (l, m) => this.log(l, m));
     this.keyspace.onModifiedKey(() => this.stats.dirty++);

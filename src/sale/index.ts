@@ -24,6 +24,7 @@ export type {
   CancelResult,
   MarkResult,
 } from './sale.js';
+export { SaleRuntime } from './runtime.js';
 export { SALE_ERROR_TEXTS, saleErrorText } from './errors.js';
 export type { SaleError } from './errors.js';
 export { CODE_LENGTH } from './codes.js';

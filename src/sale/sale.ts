@@ -1,5 +1,7 @@
 import type { Clock } from '../expiry/clock.js';
 import type { DeadlineOwner, DeadlineScheduler } from '../expiry/scheduler.js';
+import type { Database } from '../keyspace/database.js';
+import type { TypedValue } from '../keyspace/values.js';
 import { decodeCode, decoded, encodeCode, randomWord } from './codes.js';
 import { FreeLots } from './free-lots.js';
 import { UserTable } from './users.js';
@@ -142,12 +144,25 @@ function isLot(lot: number, lots: number): boolean {
   return Number.isInteger(lot) && lot >= 0 && lot < lots;
 }
 
-export class SaleValue {
+/**
+ * A sale is a keyspace value (TYPE answers `sale`). It has no clone(): COPY of a sale is
+ * refused, because a copy would put the same stock on sale twice, every hold and purchase
+ * duplicated under the same codes (sale.md invariant 2).
+ */
+export class SaleValue implements TypedValue {
+  readonly type = 'sale';
+  readonly encoding = 'sale';
   readonly lots: number;
   readonly limit: number;
   readonly holdMs: number;
   /** Set by the command layer; null costs one comparison per transition. */
   onEvent: SaleListener | null = null;
+  /**
+   * Where the sale is stored, kept current by the keyspace (bindKey on create, RENAME,
+   * MOVE, load), so events name the key the sale has now. Null until first stored.
+   */
+  db: Database | null = null;
+  key = '';
 
   private held = 0;
   private purchased = 0;
@@ -337,6 +352,12 @@ export class SaleValue {
   }
 
   // ---- lifecycle ---------------------------------------------------------------------
+
+  /** TypedValue.bindKey: the keyspace stored the sale at `key` of `db`. */
+  bindKey(db: Database, key: string): void {
+    this.db = db;
+    this.key = key;
+  }
 
   /**
    * The key is gone (DEL, UNLINK, expiry, overwrite): every pending hold entry becomes
