@@ -863,7 +863,11 @@ function statusSet(r: ReplyWriter, items: readonly string[]): void {
 }
 
 function writeKeySpec(r: ReplyWriter, ks: KeySpec): void {
-  r.mapHeader(3);
+  r.mapHeader(ks.notes === undefined ? 3 : 4);
+  if (ks.notes !== undefined) {
+    r.bulk('notes');
+    r.bulk(ks.notes);
+  }
   r.bulk('flags');
   statusSet(r, keySpecFlagNames(ks));
   r.bulk('begin_search');
@@ -1104,7 +1108,8 @@ const commandInfo = {
     r.arrayHeader(argv.length - 2);
     for (let i = 2; i < argv.length; i++) {
       const spec = lookupByFullName(table, argv[i]!);
-      if (spec === undefined) r.nullArray();
+      // Redis's addReplyNull: $-1 in RESP2
+      if (spec === undefined) r.nullBulk();
       else writeCommandInfo(r, table, spec);
     }
   },
