@@ -87,7 +87,7 @@ contractSuite('keys: RENAME RENAMENX COPY MOVE', [
       ['COPY', 'a', 'b', 'REPLACE'], ['GET', 'b'], ['TTL', 'b'], ['COPY', 'a', 'b', 'replace', 'replace'], ['COPY', 'nokey', 'b'],
       ['COPY', 'a', 'a'], ['COPY', 'a', 'a', 'DB', '0'], ['COPY', 'a', 'a', 'DB', '1'], ['COPY', 'a', 'b', 'DB', '16'],
       ['COPY', 'a', 'b', 'DB', '-1'], ['COPY', 'a', 'b', 'DB', 'x'], ['COPY', 'a', 'b', 'DB'], ['COPY', 'a', 'b', 'foo'],
-      ['COPY', 'a', 'b', 'DB', '2147483648'], ['COPY', 'a', 'b', 'DB', '-2147483649'], ['MOVE', 'a', '4294967296'], ['SWAPDB', '2147483648', '0'], ['SWAPDB', '0', '-2147483649'], ['COPY', 'nokey', 'nokey'], ['COPY', 'nokey', 'b', 'DB', '99'],
+      ['COPY', 'a', 'b', 'DB', '2147483648'], ['SET', 'x', '1'], ['COPY', 'x', 'y', 'DB', '1'], ['COPY', 'a', 'y', 'DB', '1'], ['COPY', 'a', 'y', 'DB', '1', 'REPLACE'], ['COPY', 'a', 'b', 'DB', '-2147483649'], ['MOVE', 'a', '4294967296'], ['SWAPDB', '2147483648', '0'], ['SWAPDB', '0', '-2147483649'], ['COPY', 'nokey', 'nokey'], ['COPY', 'nokey', 'b', 'DB', '99'],
       ['SELECT', '1'], ['GET', 'a'], ['FLUSHDB'], ['SELECT', '0'], ['COPY', 'a'],
     ],
   },
@@ -130,9 +130,12 @@ contractSuite('keys: KEYS SCAN RANDOMKEY', [
     commands: [['RANDOMKEY'], ['SET', 'only', '1'], ['RANDOMKEY'], ['RANDOMKEY', 'x']],
   },
   {
-    name: 'RANDOMKEY in RESP3',
+    name: 'RANDOMKEY, SCAN, TYPE and OBJECT in RESP3',
     resp3: true,
-    commands: [['RANDOMKEY'], ['OBJECT', 'ENCODING', 'nokey']],
+    commands: [
+      ['RANDOMKEY'], ['OBJECT', 'ENCODING', 'nokey'], ['SET', 'k', 'v'], ['SCAN', '0'], ['TYPE', 'k'], ['OBJECT', 'HELP'], ['KEYS', '*'],
+      ['TTL', 'k'], ['EXISTS', 'k'], ['COPY', 'k', 'k2'], ['RENAMENX', 'k2', 'k'],
+    ],
   },
 ]);
 
