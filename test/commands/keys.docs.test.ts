@@ -10,13 +10,8 @@ import { keysCommands } from '../../commands/keys.js';
 const names = [...stringsCommands, ...keysCommands].map((c) => c.name).filter((n) => n !== 'object');
 const subcommands = ['object|encoding', 'object|freq', 'object|help', 'object|idletime', 'object|refcount'];
 
-// COMMAND INFO does not show key spec notes yet (SET's and GETEX's are declared).
-const infoPending = new Set(['set', 'getex']);
-
 contractSuite('strings and keys: COMMAND INFO and DOCS', [
-  ...[...names, ...subcommands]
-    .filter((n) => !infoPending.has(n))
-    .map((n) => ({ name: `COMMAND INFO ${n}`, commands: [['COMMAND', 'INFO', n]] })),
+  ...[...names, ...subcommands].map((n) => ({ name: `COMMAND INFO ${n}`, commands: [['COMMAND', 'INFO', n]] })),
   ...[...names, ...subcommands].map((n) => ({ name: `COMMAND DOCS ${n}`, commands: [['COMMAND', 'DOCS', n]] })),
   ...[...names, ...subcommands].map((n) => ({ name: `COMMAND DOCS ${n} (RESP3)`, resp3: true, commands: [['COMMAND', 'DOCS', n]] })),
   {
