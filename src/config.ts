@@ -127,7 +127,7 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'logfile', type: str, default: '', mutable: false, doc: 'log file (empty: standard output)' },
   { name: 'daemonize', type: bool, default: 'no', mutable: false, doc: 'accepted for compatibility; Holdfast always runs in the foreground' },
   { name: 'pidfile', type: str, default: '', mutable: false, doc: 'write the process id here' },
-  { name: 'hash-max-listpack-entries', alias: ['hash-max-ziplist-entries'], type: int(0, 2 ** 31 - 1), default: '128', mutable: true, doc: 'hash encoding threshold' },
+  { name: 'hash-max-listpack-entries', alias: ['hash-max-ziplist-entries'], type: int(0, 2 ** 31 - 1), default: '512', mutable: true, doc: 'hash encoding threshold' },
   { name: 'hash-max-listpack-value', alias: ['hash-max-ziplist-value'], type: int(0, 2 ** 31 - 1), default: '64', mutable: true, doc: 'hash encoding threshold' },
   { name: 'list-max-listpack-size', alias: ['list-max-ziplist-size'], type: int(-5, 2 ** 31 - 1), default: '-2', mutable: true, doc: 'list encoding threshold' },
   { name: 'set-max-intset-entries', type: int(0, 2 ** 31 - 1), default: '512', mutable: true, doc: 'set encoding threshold' },

@@ -102,4 +102,29 @@ export const Err = {
   getkeysNoKeys: 'ERR The command has no key arguments',
   getkeysInvalidArgs: 'ERR Invalid arguments specified for command',
   noShutdownInProgress: 'ERR No shutdown in progress.',
+  // Hashes, sets and sorted sets
+  hashValueNotInteger: 'ERR hash value is not an integer',
+  hashValueNotFloat: 'ERR hash value is not a float',
+  /** HINCRBYFLOAT with an infinite increment. */
+  valueNanOrInfinity: 'ERR value is NaN or Infinity',
+  /** Redis's getPositiveLongFromObjectOrReply (SPOP, ZPOPMIN counts). */
+  valueMustBePositive: 'ERR value is out of range, must be positive',
+  /** Redis's getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) (HRANDFIELD, SRANDMEMBER, ZRANDMEMBER counts). */
+  valueOutsideLongRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  /** HRANDFIELD/ZRANDMEMBER: a count whose reply length (count x 2 with values) would overflow. */
+  valueOutOfRange: 'ERR value is out of range',
+  minOrMaxNotFloat: 'ERR min or max is not a float',
+  minOrMaxNotLex: 'ERR min or max not valid string range item',
+  zaddXxAndNx: 'ERR XX and NX options at the same time are not compatible',
+  zaddGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zaddIncrSinglePair: 'ERR INCR option supports a single increment-element pair',
+  zscoreNaN: 'ERR resulting score is not a number (NaN)',
+  zrangeLimitByRank: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zrangeWithscoresByLex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  numkeysNotPositive: 'ERR numkeys should be greater than 0',
+  numkeysOverArgs: "ERR Number of keys can't be greater than number of args",
+  limitNegative: "ERR LIMIT can't be negative",
+  countNotPositive: 'ERR count should be greater than 0',
+  weightNotFloat: 'ERR weight value is not a float',
+  zsetNoInputKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
 } as const;

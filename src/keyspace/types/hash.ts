@@ -154,6 +154,44 @@ export class HashValue implements Iterable<HashEntry> {
     return this.#values.slice();
   }
 
+  /**
+   * One step of HSCAN. A listpack hash is returned whole with cursor 0, as Redis does
+   * (COUNT is ignored for compact encodings). A hashtable is walked by position from the
+   * end towards the start, `count` entries per step; the cursor is the position to
+   * continue below. A delete only ever moves an entry to a lower position (the last one
+   * into the hole), and inserts append above every cursor, so an entry present for the
+   * whole scan is visited at least once (Redis's SCAN guarantee); entries moved down may
+   * be visited twice, which the contract allows.
+   */
+  scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
+    const fields = this.#fields;
+    const values = this.#values;
+    const n = fields.length;
+    if (!this.#hashtable) {
+      for (let i = 0; i < n; i++) visit(fields[i]!, values[i]!);
+      return 0;
+    }
+    const from = cursor === 0 || cursor > n ? n : cursor;
+    const to = Math.max(0, from - count);
+    for (let i = from - 1; i >= to; i--) visit(fields[i]!, values[i]!);
+    return to;
+  }
+
+  /** A deep copy with the same encoding and order (COPY; Redis's hashTypeDup). */
+  clone(): HashValue {
+    const copy = new HashValue(this.#limits);
+    const fields = this.#fields;
+    const values = this.#values;
+    for (let i = 0; i < fields.length; i++) {
+      copy.#index.set(fields[i]!, i);
+      copy.#fields.push(fields[i]!);
+      copy.#values.push(values[i]!);
+    }
+    copy.#hashtable = this.#hashtable;
+    copy.#bytes = this.#bytes;
+    return copy;
+  }
+
   /** A rough estimate of this value's heap footprint in bytes, O(1). */
   memoryUsage(): number {
     const n = this.#fields.length;

@@ -184,6 +184,35 @@ export class SetValue implements Iterable<string> {
     return this.#members.slice();
   }
 
+  /**
+   * One step of SSCAN. An intset is returned whole with cursor 0, as Redis does. A
+   * hashtable is walked by position from the end towards the start, `count` members per
+   * step; the cursor is the position to continue below. Deletes only move the last member
+   * down into the hole and inserts append, so a member present for the whole scan is
+   * visited at least once (Redis's SCAN guarantee), possibly twice.
+   */
+  scan(cursor: number, count: number, visit: (member: string) => void): number {
+    const members = this.#members;
+    const n = members.length;
+    if (this.#index === null) {
+      for (let i = 0; i < n; i++) visit(members[i]!);
+      return 0;
+    }
+    const from = cursor === 0 || cursor > n ? n : cursor;
+    const to = Math.max(0, from - count);
+    for (let i = from - 1; i >= to; i--) visit(members[i]!);
+    return to;
+  }
+
+  /** A deep copy with the same encoding and order (COPY; Redis's setTypeDup). */
+  clone(): SetValue {
+    const copy = new SetValue(this.#limits);
+    copy.#members = this.#members.slice();
+    if (this.#index !== null) copy.#index = new Map(this.#index);
+    copy.#bytes = this.#bytes;
+    return copy;
+  }
+
   /** A rough estimate of this value's heap footprint in bytes, O(1). */
   memoryUsage(): number {
     const n = this.#members.length;

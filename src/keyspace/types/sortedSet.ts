@@ -33,8 +33,9 @@ const LEVEL_P = 0.25;
 
 /**
  * A skip-list node is a single array:
- *   [member, score, backward, next0, span0, next1, span1, ...]
- * where span_i is the number of level-0 steps next_i jumps. One heap object per
+ *   [member, score, backward, pos, next0, span0, next1, span1, ...]
+ * where span_i is the number of level-0 steps next_i jumps and pos is the node's
+ * place in the scan array (see SortedSet.scan). One heap object per
  * member instead of three (node, next[], span[]): a descent through a large set
  * is bound by cache misses, one per node visited instead of three, and the GC has
  * a third of the objects to trace.
@@ -43,8 +44,9 @@ type ZNode = (string | number | ZNode | null)[];
 const MEMBER = 0;
 const SCORE = 1;
 const BACKWARD = 2;
-const NEXT = 3; // next_i at NEXT + 2i, span_i at SPAN + 2i
-const SPAN = 4;
+const POS = 3;
+const NEXT = 4; // next_i at NEXT + 2i, span_i at SPAN + 2i
+const SPAN = 5;
 
 function newNode(member: string, score: number, level: number): ZNode {
   // Allocated at its exact length: growing by push would leave ~17 slots of slack per node.
@@ -52,6 +54,7 @@ function newNode(member: string, score: number, level: number): ZNode {
   node[MEMBER] = member;
   node[SCORE] = score;
   node[BACKWARD] = null;
+  node[POS] = 0;
   for (let i = 0; i < level; i++) {
     node[NEXT + 2 * i] = null;
     node[SPAN + 2 * i] = 0;
@@ -96,6 +99,11 @@ export class SortedSet implements Iterable<ZEntry> {
   readonly #limits: Readonly<EncodingLimits>;
   readonly #random: RandomSource;
   readonly #dict = new Map<string, ZNode>();
+  /**
+   * Every node, in no particular order: ZSCAN walks it by position. A delete moves the
+   * last node into the hole (O(1)), an insert appends; see scan().
+   */
+  #nodes: ZNode[] = [];
   readonly #header: ZNode = newNode('', -Infinity, MAX_LEVEL);
   #tail: ZNode | null = null;
   #level = 1;
@@ -152,7 +160,12 @@ export class SortedSet implements Iterable<ZEntry> {
     if (this.#dict.size + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue) {
       this.#skiplist = true;
     }
-    this.#dict.set(member, this.#insertNode(score, member));
+    // Redis: a listpack stores the score as text, and "-0" reads back as integer 0.
+    if (score === 0 && !this.#skiplist) score = 0;
+    const node = this.#insertNode(score, member);
+    node[POS] = this.#nodes.length;
+    this.#nodes.push(node);
+    this.#dict.set(member, node);
     this.#memberBytes += member.length;
   }
 
@@ -170,7 +183,11 @@ export class SortedSet implements Iterable<ZEntry> {
       return true;
     }
     this.#deleteNode(node, this.#predecessors(node));
-    this.#dict.set(member, this.#insertNode(score, member));
+    const moved = this.#insertNode(score, member);
+    const pos = node[POS] as number;
+    moved[POS] = pos;
+    this.#nodes[pos] = moved;
+    this.#dict.set(member, moved);
     return true;
   }
 
@@ -406,12 +423,48 @@ export class SortedSet implements Iterable<ZEntry> {
     }
   }
 
+  /**
+   * One step of ZSCAN. A listpack zset is returned whole, in order, with cursor 0, as
+   * Redis does. A skiplist is walked by position in the scan array from the end towards
+   * the start, `count` entries per step; the cursor is the position to continue below.
+   * Deletes only move the last node down into the hole, score updates keep the member's
+   * position, inserts append: a member present for the whole scan is visited at least
+   * once (Redis's SCAN guarantee), possibly twice.
+   */
+  scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    if (!this.#skiplist) {
+      for (let x = nextOf(this.#header, 0); x !== null; x = nextOf(x, 0)) visit(memberOf(x), scoreOf(x));
+      return 0;
+    }
+    const nodes = this.#nodes;
+    const n = nodes.length;
+    const from = cursor === 0 || cursor > n ? n : cursor;
+    const to = Math.max(0, from - count);
+    for (let i = from - 1; i >= to; i--) visit(memberOf(nodes[i]!), scoreOf(nodes[i]!));
+    return to;
+  }
+
+  /** A deep copy with the same encoding (COPY; Redis's zsetDup). */
+  clone(): SortedSet {
+    const copy = new SortedSet(this.#limits, this.#random);
+    copy.#skiplist = this.#skiplist;
+    // Highest first, as zsetDup does: each insert then lands right after the header.
+    for (let x = this.#tail; x !== null; x = backwardOf(x)) {
+      const node = copy.#insertNode(scoreOf(x), memberOf(x));
+      node[POS] = copy.#nodes.length;
+      copy.#nodes.push(node);
+      copy.#dict.set(memberOf(x), node);
+    }
+    copy.#memberBytes = this.#memberBytes;
+    return copy;
+  }
+
   /** A rough estimate of this value's heap footprint in bytes, O(1). */
   memoryUsage(): number {
     // Per member: the node array (3 slots + 2 per level, 1.33 levels on average
     // with p = 1/4), a possibly boxed score, a Map entry and the member string.
-    const perNode = ARRAY_HEADER_BYTES + (3 + 2 * 1.33) * POINTER_BYTES + HEAP_NUMBER_BYTES + MAP_ENTRY_BYTES + stringBytes(0) + 4;
-    const header = ARRAY_HEADER_BYTES + (3 + 2 * MAX_LEVEL) * POINTER_BYTES;
+    const perNode = ARRAY_HEADER_BYTES + (5 + 2 * 1.33) * POINTER_BYTES + HEAP_NUMBER_BYTES + MAP_ENTRY_BYTES + stringBytes(0) + 4;
+    const header = ARRAY_HEADER_BYTES + (4 + 2 * MAX_LEVEL) * POINTER_BYTES;
     return Math.round(OBJECT_HEADER_BYTES + 7 * POINTER_BYTES + MAP_HEADER_BYTES + header + this.#dict.size * perNode + this.#memberBytes);
   }
 
@@ -437,6 +490,10 @@ export class SortedSet implements Iterable<ZEntry> {
       prev = x;
     }
     if (rank !== this.#dict.size) fail(`length ${rank} vs map ${this.#dict.size}`);
+    if (this.#nodes.length !== rank) fail('scan array length');
+    this.#nodes.forEach((x, i) => {
+      if (x[POS] !== i || this.#dict.get(memberOf(x)) !== x) fail(`scan array at ${i}`);
+    });
     if (this.#tail !== prev) fail('tail');
     for (const [x, r] of ranks) {
       const levels = x === this.#header ? this.#level : levelOf(x);
@@ -456,6 +513,13 @@ export class SortedSet implements Iterable<ZEntry> {
   #forget(node: ZNode): void {
     this.#dict.delete(memberOf(node));
     this.#memberBytes -= memberOf(node).length;
+    const nodes = this.#nodes;
+    const pos = node[POS] as number;
+    const last = nodes.pop()!;
+    if (last !== node) {
+      nodes[pos] = last;
+      last[POS] = pos;
+    }
   }
 
   #randomLevel(): number {
