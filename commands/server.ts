@@ -380,9 +380,11 @@ function configWord(word: string): string {
 
 function configLine(server: Server, e: ConfigEntry): string {
   const value = server.config.format(e.name);
-  // Multi-word values (save, client-output-buffer-limit, bind) are written as words, as in redis.conf.
-  const words = value === '' ? [''] : value.split(' ');
-  return `${e.name} ${words.map(configWord).join(' ')}`;
+  // Lists of plain words (save, bind, client-output-buffer-limit) are written as words, as in
+  // redis.conf; anything else is one quoted string. The file reader joins words with one space.
+  const words = value.split(' ');
+  if (value !== '' && words.every((w) => w !== '' && configWord(w) === w)) return `${e.name} ${value}`;
+  return `${e.name} ${configWord(value)}`;
 }
 
 /**
@@ -491,7 +493,8 @@ const configSet = {
   ],
   tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
   handler(client, argv) {
-    if (argv.length % 2 !== 0) throw new CommandError(Err.wrongArity('config|set'));
+    // Redis: a name without its value is a syntax error (too few arguments fail the arity check)
+    if (argv.length % 2 !== 0) throw new CommandError(Err.syntax);
     const pairs: [string, string][] = [];
     for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
     // Redis: an unknown name is reported before any other problem, wherever it is
