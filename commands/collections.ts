@@ -73,9 +73,9 @@ export function longArg(s: string, error: string = Err.notInteger): number {
   return Number(big);
 }
 
-/** Redis's getPositiveLongFromObjectOrReply: 0 is allowed. */
-export function positiveLongArg(s: string, error: string = Err.valueMustBePositive, parseError: string = Err.notInteger): number {
-  const n = longArg(s, parseError);
+/** Redis's getPositiveLongFromObjectOrReply: 0 is allowed; one message for a non-integer and a negative. */
+export function positiveLongArg(s: string, error: string = Err.valueMustBePositive): number {
+  const n = longArg(s, error);
   if (n < 0) throw new CommandError(error);
   return n;
 }
