@@ -12,6 +12,7 @@ import { CONFIG_TABLE, Config, ConfigError, findConfig, type ConfigEntry } from 
 import { stringMatch } from '../src/util/glob.js';
 import { splitArgs } from '../src/util/splitArgs.js';
 import { REDIS_COMPAT_VERSION, replyHelp } from './connection.js';
+import { aclCategories } from '../src/acl/categories.js';
 
 // ---------------------------------------------------------------------------------------
 // Per-server state these commands keep (the server knows nothing of them).
@@ -748,6 +749,8 @@ export const monitor = {
   summary: 'Listen for all requests received by the server in real time',
   since: '1.0.0',
   handler(client) {
+    // Redis: inside EXEC a client expects one reply per command, so it cannot become a monitor
+    if (client.multi !== null) throw new CommandError(Err.monitorDenyBlocking);
     if (client.monitor) return; // Redis ignores a repeated MONITOR
     installMonitorFeed(client.server);
     client.monitor = true;
@@ -803,43 +806,8 @@ export const shutdown = {
 // ---------------------------------------------------------------------------------------
 // COMMAND: everything here is read from the declarations.
 
-/** Redis's ACL categories, in the order COMMAND INFO lists them (Holdfast adds @sale). */
-const ACL_ORDER = [
-  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo', 'stream',
-  'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting', 'sale',
-] as const;
-
-/** The category a group implies (Redis lists it explicitly in each command's JSON). */
-const GROUP_CATEGORY: Partial<Record<CommandSpec['group'], string>> = {
-  generic: 'keyspace', string: 'string', list: 'list', set: 'set', sorted_set: 'sortedset', hash: 'hash',
-  transactions: 'transaction', connection: 'connection', scripting: 'scripting', hyperloglog: 'hyperloglog',
-  geo: 'geo', stream: 'stream', bitmap: 'bitmap', sale: 'sale',
-};
-
-/** Redis's setImplicitACLCategories plus the group's category and the declaration's extras. */
-export function aclCategories(spec: CommandSpec): string[] {
-  const cats = new Set<string>();
-  const f = spec.flags;
-  // A container (CLIENT, CONFIG...) carries no data category of its own
-  const group = spec.subcommands === undefined ? GROUP_CATEGORY[spec.group] : undefined;
-  if (group !== undefined) cats.add(group);
-  if (f.includes('write')) cats.add('write');
-  if (f.includes('readonly') && spec.group !== 'scripting') cats.add('read');
-  if (f.includes('admin')) {
-    cats.add('admin');
-    cats.add('dangerous');
-  }
-  if (f.includes('pubsub')) cats.add('pubsub');
-  if (f.includes('fast')) cats.add('fast');
-  if (f.includes('blocking')) cats.add('blocking');
-  if (!cats.has('fast')) cats.add('slow');
-  for (const a of spec.acl ?? []) {
-    if (a.startsWith('-')) cats.delete(a.slice(1));
-    else cats.add(a);
-  }
-  const order = ACL_ORDER as readonly string[];
-  return [...cats].sort((a, b) => (order.indexOf(a) >>> 0) - (order.indexOf(b) >>> 0));
-}
+// ACL categories are derived in src/acl/categories.ts, shared with the ACL rules (+@read ...).
+export { aclCategories };
 
 /** Redis's flag order in COMMAND INFO (may_replicate and sentinel flags are not shown by 7.0). */
 const FLAG_ORDER = [

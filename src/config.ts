@@ -109,7 +109,8 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'maxmemory', type: mem, default: '0', mutable: true, doc: 'memory limit for data (0: none)' },
   {
     name: 'maxmemory-policy',
-    type: oneOf('noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'),
+    // Redis's order: CONFIG SET lists the values in its error text
+    type: oneOf('volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'),
     default: 'noeviction',
     mutable: true,
     doc: 'what to evict at maxmemory',

@@ -102,6 +102,7 @@ export const Err = {
   getkeysNoKeys: 'ERR The command has no key arguments',
   getkeysInvalidArgs: 'ERR Invalid arguments specified for command',
   noShutdownInProgress: 'ERR No shutdown in progress.',
+  monitorDenyBlocking: "ERR MONITOR isn't allowed for DENY BLOCKING client",
   // Hashes, sets and sorted sets
   hashValueNotInteger: 'ERR hash value is not an integer',
   hashValueNotFloat: 'ERR hash value is not a float',

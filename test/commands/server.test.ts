@@ -34,7 +34,8 @@ contractSuite('server commands', [
       ['CONFIG', 'SET', 'maxmemory', '0', 'timeout', '0'], ['CONFIG', 'GET', 'maxmemory'],
       ['CONFIG', 'SET', 'nosuch', '1'], ['CONFIG', 'SET', 'maxmemory', '1', 'nosuch', '2'], ['CONFIG', 'SET', 'maxmemory'],
       ['CONFIG', 'SET', 'maxmemory', '1', 'timeout'], ['CONFIG', 'SET', 'maxmemory', '1', 'maxmemory', '2'],
-      ['CONFIG', 'SET', 'maxmemory', 'abc'], ['CONFIG', 'SET', 'appendonly', 'maybe'], ['CONFIG', 'SET', 'hz', 'abc'],
+      ['CONFIG', 'SET', 'maxmemory', 'abc'], ['CONFIG', 'SET', 'appendonly', 'maybe'], ['CONFIG', 'SET', 'maxmemory-policy', 'lru'],
+      ['CONFIG', 'SET', 'maxmemory-policy', 'ALLKEYS-LRU'], ['CONFIG', 'GET', 'maxmemory-policy'], ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'], ['CONFIG', 'SET', 'hz', 'abc'],
       ['CONFIG', 'SET', 'timeout', '-1'], ['CONFIG', 'SET', 'databases', '4'], ['CONFIG', 'GET', 'maxmemory'],
     ],
   },
@@ -397,6 +398,22 @@ describe('MONITOR', () => {
     expect(h.server.monitors.size).toBe(0);
     m1.close();
     c.close();
+  });
+
+  it('is refused inside EXEC, as Redis refuses it to a DENY BLOCKING client', async () => {
+    const c = await RawClient.connect(h.port);
+    const id = Number((await c.call('CLIENT', 'ID')).slice(1, -2));
+    const sc = h.server.clients.get(id)!;
+    sc.multi = { queue: [], dirty: false };
+    try {
+      // What EXEC does with a queued MONITOR: call it while the transaction is running
+      h.server.dispatcher.call(sc, h.server.table.lookup('monitor')!, ['MONITOR']);
+      expect(await c.read()).toBe("-ERR MONITOR isn't allowed for DENY BLOCKING client\r\n");
+      expect(sc.monitor).toBe(false);
+    } finally {
+      sc.multi = null;
+      c.close();
+    }
   });
 
   it('quotes arguments as Redis sdscatrepr does', () => {
