@@ -135,12 +135,49 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'zset-max-listpack-entries', alias: ['zset-max-ziplist-entries'], type: int(0, 2 ** 31 - 1), default: '128', mutable: true, doc: 'sorted set encoding threshold' },
   { name: 'zset-max-listpack-value', alias: ['zset-max-ziplist-value'], type: int(0, 2 ** 31 - 1), default: '64', mutable: true, doc: 'sorted set encoding threshold' },
   { name: 'lazyfree-lazy-user-flush', type: bool, default: 'no', mutable: true, doc: 'FLUSHALL/FLUSHDB default to ASYNC' },
+  // Security and operations (src/acl, src/network/tls.ts, src/http, commands/observability.ts)
+  { name: 'aclfile', type: str, default: '', mutable: false, doc: 'ACL users file (ACL LOAD / ACL SAVE)' },
+  { name: 'acllog-max-len', type: int(0, 2 ** 53), default: '128', mutable: true, doc: 'entries kept by ACL LOG' },
+  { name: 'acl-pubsub-default', type: oneOf('allchannels', 'resetchannels'), default: 'resetchannels', mutable: true, doc: 'channel permissions of new ACL users' },
+  { name: 'tls-port', type: int(0, 65535), default: '0', mutable: false, doc: 'TLS port (0: no TLS listener)' },
+  { name: 'tls-cert-file', type: str, default: '', mutable: false, doc: 'server certificate (PEM)' },
+  { name: 'tls-key-file', type: str, default: '', mutable: false, doc: 'server private key (PEM)' },
+  { name: 'tls-key-file-pass', type: str, default: '', mutable: false, doc: 'passphrase of the private key' },
+  { name: 'tls-ca-cert-file', type: str, default: '', mutable: false, doc: 'CA certificates that sign client certificates (PEM)' },
+  { name: 'tls-auth-clients', type: oneOf('yes', 'no', 'optional'), default: 'yes', mutable: false, doc: 'require (yes), accept (optional) or ignore (no) client certificates' },
+  { name: 'tls-protocols', type: str, default: '', mutable: false, doc: "TLS versions, e.g. 'TLSv1.2 TLSv1.3' (empty: both)" },
+  { name: 'http-port', type: int(0, 65535), default: '0', mutable: false, doc: 'HTTP side port for /health, /metrics, /get, /put (0: off)' },
+  { name: 'http-bind', type: str, default: '127.0.0.1', mutable: false, doc: 'address of the HTTP side port' },
+  { name: 'slowlog-log-slower-than', type: int(-1, 2 ** 53), default: '10000', mutable: true, doc: 'microseconds beyond which a command enters the slow log (-1: off, 0: all)' },
+  { name: 'slowlog-max-len', type: int(0, 2 ** 53), default: '128', mutable: true, doc: 'entries kept by the slow log' },
+  { name: 'latency-monitor-threshold', type: int(0, 2 ** 53), default: '0', mutable: true, doc: 'milliseconds beyond which LATENCY records an event (0: off)' },
+  { name: 'latency-tracking', type: bool, default: 'yes', mutable: true, doc: 'per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM, /metrics)' },
+  {
+    name: 'latency-tracking-info-percentiles',
+    type: { kind: 'custom', parse: parsePercentiles, format: (v: number[]) => v.map(String).join(' ') },
+    default: '50 99 99.9',
+    mutable: true,
+    doc: 'percentiles INFO latencystats shows',
+  },
 ];
+
+/** latency-tracking-info-percentiles: numbers from 0 to 100 (Redis's error text). */
+function parsePercentiles(s: string): number[] {
+  const words = s.trim() === '' ? [] : s.trim().split(/\s+/);
+  return words.map((w) => {
+    const n = Number(w);
+    if (w === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new ConfigError('latency-tracking-info-percentiles parameters should sit between [0.0,100.0]');
+    return n;
+  });
+}
 
 function formatOutputBufferLimits(v: OutputBufferLimits): string {
   const f = (c: OutputBufferLimit) => `${c.hard} ${c.soft} ${c.softSeconds}`;
   return `normal ${f(v.normal)} slave ${f(v.replica)} pubsub ${f(v.pubsub)}`;
 }
+
+/** Repeatable directives kept apart from the settings (Config.directives). */
+const DIRECTIVES = new Set(['user', 'rename-command']);
 
 const BY_NAME = new Map<string, ConfigEntry>();
 for (const e of CONFIG_TABLE) {
@@ -205,6 +242,11 @@ export class Config {
   private listeners: ConfigListener[] = [];
   /** The config file given at start (CONFIG REWRITE writes it back). */
   file: string | null = null;
+  /**
+   * Directives that may appear many times and are not settings (CONFIG GET does not show
+   * them): `user <name> <rules...>` and `rename-command <name> <new-name>`, in order.
+   */
+  readonly directives: [name: string, args: string[]][] = [];
 
   constructor() {
     for (const e of CONFIG_TABLE) this.values.set(e.name, parseValue(e, e.default));
@@ -277,6 +319,10 @@ export class Config {
       if (line === '' || line.startsWith('#')) continue;
       const args = splitArgs(line);
       if (args === null || args.length === 0) throw new ConfigError(`${path}:${lineNo}: unbalanced quotes`);
+      if (DIRECTIVES.has(args[0]!.toLowerCase())) {
+        this.directives.push([args[0]!.toLowerCase(), args.slice(1)]);
+        continue;
+      }
       try {
         this.setText(args[0]!, args.slice(1).join(' '), true);
       } catch (err) {
@@ -298,6 +344,10 @@ export class Config {
       const words: string[] = [];
       i++;
       while (i < args.length && !args[i]!.startsWith('--')) words.push(args[i++]!);
+      if (DIRECTIVES.has(flag.slice(2).toLowerCase())) {
+        this.directives.push([flag.slice(2).toLowerCase(), words]);
+        continue;
+      }
       this.setText(flag.slice(2), words.join(' '), true);
     }
   }

@@ -128,4 +128,26 @@ export const Err = {
   countNotPositive: 'ERR count should be greater than 0',
   weightNotFloat: 'ERR weight value is not a float',
   zsetNoInputKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
+  // ACL, security and operations (Redis 7.0's texts)
+  noPermCommand: (cmd: string) => `NOPERM this user has no permissions to run the '${cmd}' command`,
+  noPermKey: 'NOPERM this user has no permissions to access one of the keys used as arguments',
+  noPermChannel: 'NOPERM this user has no permissions to access one of the channels used as arguments',
+  /** EXEC: a queued command the user may no longer run (Redis's execCommand). */
+  noPermChangedInMulti: (reason: string) =>
+    `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${reason}`,
+  aclNoFile:
+    'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.',
+  aclSaveFailed: 'ERR There was an error trying to save the ACLs. Please check the server logs for more information',
+  aclDefaultUndeletable: "ERR The 'default' user cannot be removed",
+  aclNoUser: (user: string) => `ERR User '${user}' not found`,
+  aclCannotFindUser: (user: string) => `ERR Can not find user '${user}' in ACL`,
+  aclUnknownCategory: (cat: string) => `ERR Unknown category '${cString(cat, 128)}'`,
+  aclCommandNotFound: (cmd: string) => `ERR Command '${cmd}' not found`,
+  aclGenpassBits: 'ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096',
+  /** Redis's acceptCommonHandler in protected mode (the whole text is one line). */
+  protectedMode:
+    "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.",
+  maxClients: 'ERR max number of clients reached',
+  timeoutNotInteger: 'ERR timeout is not an integer or out of range',
+  slowlogCountNegative: 'ERR count should be greater than or equal to -1',
 } as const;
