@@ -295,16 +295,21 @@ const INFO_SECTIONS: readonly [string, (server: Server) => InfoFields][] = [
   ],
 ];
 
-const BUILTIN_SECTIONS = new Set(INFO_SECTIONS.map(([n]) => n));
-/** Redis 7.0: "default" is everything but commandstats and latencystats. */
-const NOT_DEFAULT = new Set(['commandstats']);
+const BUILTIN_SECTIONS = new Map(INFO_SECTIONS);
+/** Redis 7.0's section order; a subsystem may fill one Holdfast has no data for (latencystats). */
+const REDIS_SECTION_ORDER = [
+  'server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats',
+  'latencystats', 'cluster', 'keyspace',
+];
+/** Redis 7.0: "default" is everything but these. */
+const NOT_DEFAULT = new Set(['commandstats', 'latencystats']);
 
 function sectionTitle(name: string): string {
   if (name === 'cpu') return 'CPU';
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** Redis's genRedisInfoString over a set of requested section names (lower case). */
+/** Redis's genRedisInfoString over the requested section names (lower case). */
 export function infoText(server: Server, requested: readonly string[]): string {
   const wanted = new Set<string>();
   let all = false, def = requested.length === 0;
@@ -314,30 +319,24 @@ export function infoText(server: Server, requested: readonly string[]): string {
     else wanted.add(r);
   }
   const include = (name: string) => all || (def && !NOT_DEFAULT.has(name)) || wanted.has(name);
+  // Sections of subsystems (sale, ...) that Redis does not have go before the keyspace, which Redis prints last.
+  const extras = [...server.infoSections.keys()].map((k) => k.toLowerCase()).filter((k) => !REDIS_SECTION_ORDER.includes(k));
+  const order = [...REDIS_SECTION_ORDER.slice(0, -1), ...extras, 'keyspace'];
   const sections: string[] = [];
-  const emit = (name: string, fields: InfoFields) => {
-    let text = `# ${sectionTitle(name)}\r\n`;
-    for (const [k, v] of fields) text += `${k}:${v}\r\n`;
-    sections.push(text);
-  };
-  for (const [name, build] of INFO_SECTIONS) {
-    if (name === 'keyspace') {
-      // Sections from subsystems (sale, ...) go before the keyspace, which Redis prints last.
-      for (const [extra, fields] of server.infoSections) {
-        const key = extra.toLowerCase();
-        if (!BUILTIN_SECTIONS.has(key) && include(key)) emit(key, fields());
-      }
-    }
-    if (!include(name)) continue;
-    let fields = build(server);
-    // A subsystem may extend a built-in section (persistence adds its log's fields): its values win.
+  for (const name of order) {
+    const build = BUILTIN_SECTIONS.get(name);
     const extension = server.infoSections.get(name);
+    if ((build === undefined && extension === undefined) || !include(name)) continue;
+    let fields = build?.(server) ?? [];
+    // A subsystem may extend a built-in section (persistence adds its log's fields): its values win.
     if (extension !== undefined) {
       const extra = extension();
       const names = new Set(extra.map(([k]) => k));
       fields = [...fields.filter(([k]) => !names.has(k)), ...extra];
     }
-    emit(name, fields);
+    let text = `# ${sectionTitle(name)}\r\n`;
+    for (const [k, v] of fields) text += `${k}:${v}\r\n`;
+    sections.push(text);
   }
   return sections.join('\r\n');
 }

@@ -168,7 +168,11 @@ describe('INFO', () => {
   it('shows sections contributed by subsystems, and lets them extend a built-in one', async () => {
     h.server.infoSections.set('sale', () => [['sales', 2], ['holds_active', 5]]);
     h.server.infoSections.set('persistence', () => [['aof_enabled', 1], ['aof_fsync_lag_ms', 3]]);
+    h.server.infoSections.set('latencystats', () => [['latency_percentiles_usec_ping', 'p50=1.003,p99=2.007,p99.9=2.007']]);
     try {
+      // A Redis section Holdfast has no data for takes Redis's place, and like Redis stays out of the default
+      expect([...parseInfo(await c.call('INFO', 'all')).keys()].slice(-5)).toEqual(['Errorstats', 'Latencystats', 'Cluster', 'Sale', 'Keyspace']);
+      expect(parseInfo(await c.call('INFO')).has('Latencystats')).toBe(false);
       const all = parseInfo(await c.call('INFO'));
       const names = [...all.keys()];
       expect(names.indexOf('Sale')).toBe(names.indexOf('Keyspace') - 1);
@@ -180,6 +184,7 @@ describe('INFO', () => {
     } finally {
       h.server.infoSections.delete('sale');
       h.server.infoSections.delete('persistence');
+      h.server.infoSections.delete('latencystats');
     }
   });
 
