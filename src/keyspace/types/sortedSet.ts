@@ -76,6 +76,19 @@ function nodeBefore(node: ZNode, score: number, member: string): boolean {
   return s < score || (s === score && (node[MEMBER] as string) < member);
 }
 
+/** Redis's sdscmplex over range items: '-' and '+' are the shared min and max strings. */
+function compareLexBounds(a: LexBound, b: LexBound): number {
+  if (a === b) return 0;
+  if (a === '-' || b === '+') return -1;
+  if (a === '+' || b === '-') return 1;
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+}
+
+/** Redis's zslParseLexRangeItem sets ex for '-', '+' and '(' items. */
+function lexExclusive(b: LexBound): boolean {
+  return typeof b === 'string' || b.kind === 'exclusive';
+}
+
 function lexGteMin(value: string, min: LexBound): boolean {
   if (min === '-') return true;
   if (min === '+') return false;
@@ -140,6 +153,15 @@ export class SortedSet implements Iterable<ZEntry> {
    */
   get encoding(): 'listpack' | 'skiplist' {
     return this.#skiplist ? 'skiplist' : 'listpack';
+  }
+
+  /**
+   * Redis's zsetConvert to a skiplist, before a *STORE result is filled when it is known
+   * to exceed the listpack limits (Redis builds those as a skiplist from the start, which
+   * keeps a -0 score as -0).
+   */
+  convertToSkiplist(): void {
+    this.#skiplist = true;
   }
 
   score(member: string): number | undefined {
@@ -281,6 +303,19 @@ export class SortedSet implements Iterable<ZEntry> {
    * order and is unspecified). offset/count as in rangeByScore.
    */
   rangeByLex(min: LexBound, max: LexBound, reverse = false, offset = 0, count = -1): ZEntry[] {
+    if (!this.#lexRangeReachable(min, max)) return [];
+    if (!this.#skiplist) {
+      const out: ZEntry[] = [];
+      let x = reverse ? this.#lastInLexRangeLinear(min, max) : this.#firstInLexRangeLinear(min, max);
+      // Redis walks the offset one entry at a time, so a negative one runs off the end.
+      while (x !== null && offset-- !== 0) x = reverse ? backwardOf(x) : nextOf(x, 0);
+      while (x !== null && out.length !== count) {
+        if (reverse ? !lexGteMin(memberOf(x), min) : !lexLteMax(memberOf(x), max)) break;
+        out.push(entryOf(x));
+        x = reverse ? backwardOf(x) : nextOf(x, 0);
+      }
+      return out;
+    }
     return this.#range(
       (n) => !lexGteMin(memberOf(n), min),
       (n) => lexLteMax(memberOf(n), max),
@@ -298,6 +333,12 @@ export class SortedSet implements Iterable<ZEntry> {
   }
 
   countByLex(min: LexBound, max: LexBound): number {
+    if (!this.#lexRangeReachable(min, max)) return 0;
+    if (!this.#skiplist) {
+      let n = 0;
+      for (let x = this.#firstInLexRangeLinear(min, max); x !== null && lexLteMax(memberOf(x), max); x = nextOf(x, 0)) n++;
+      return n;
+    }
     this.#lastWhere((n) => !lexGteMin(memberOf(n), min));
     const before = lastRank;
     this.#lastWhere((n) => lexLteMax(memberOf(n), max));
@@ -314,6 +355,18 @@ export class SortedSet implements Iterable<ZEntry> {
 
   /** ZREMRANGEBYLEX; returns the number removed. */
   deleteRangeByLex(min: LexBound, max: LexBound): number {
+    if (!this.#skiplist) {
+      if (!this.#lexRangeReachable(min, max)) return 0;
+      let removed = 0;
+      let x = this.#firstInLexRangeLinear(min, max);
+      while (x !== null && lexLteMax(memberOf(x), max)) {
+        const next = nextOf(x, 0);
+        this.delete(memberOf(x));
+        removed++;
+        x = next;
+      }
+      return removed;
+    }
     return this.#deleteRange(
       (n) => !lexGteMin(memberOf(n), min),
       (n) => lexLteMax(memberOf(n), max),
@@ -508,6 +561,34 @@ export class SortedSet implements Iterable<ZEntry> {
     }
     if (this.#level < 1 || (this.#level > 1 && nextOf(this.#header, this.#level - 1) === null)) fail('level');
     for (let i = this.#level; i < MAX_LEVEL; i++) if (nextOf(this.#header, i) !== null) fail('pointer above level');
+  }
+
+  /**
+   * Redis's zslIsInLexRange/zzlIsInLexRange: false for a range that is empty by its bounds
+   * or lies beyond either end. Only differs from walking the range when scores are not all
+   * equal, where Redis's answer depends on the encoding; we follow it in both.
+   */
+  #lexRangeReachable(min: LexBound, max: LexBound): boolean {
+    const cmp = compareLexBounds(min, max);
+    if (cmp > 0 || (cmp === 0 && (lexExclusive(min) || lexExclusive(max)))) return false;
+    const first = nextOf(this.#header, 0);
+    return first !== null && lexGteMin(memberOf(this.#tail!), min) && lexLteMax(memberOf(first), max);
+  }
+
+  /** Redis's zzlFirstInLexRange (listpack): the first entry from the head at or above min, if it is within max. */
+  #firstInLexRangeLinear(min: LexBound, max: LexBound): ZNode | null {
+    for (let x = nextOf(this.#header, 0); x !== null; x = nextOf(x, 0)) {
+      if (lexGteMin(memberOf(x), min)) return lexLteMax(memberOf(x), max) ? x : null;
+    }
+    return null;
+  }
+
+  /** Redis's zzlLastInLexRange (listpack): the first entry from the tail at or below max, if it is within min. */
+  #lastInLexRangeLinear(min: LexBound, max: LexBound): ZNode | null {
+    for (let x = this.#tail; x !== null; x = backwardOf(x)) {
+      if (lexLteMax(memberOf(x), max)) return lexGteMin(memberOf(x), min) ? x : null;
+    }
+    return null;
   }
 
   #forget(node: ZNode): void {
