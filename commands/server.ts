@@ -149,7 +149,8 @@ const INFO_SECTIONS: readonly [string, (server: Server) => InfoFields][] = [
         if (c.blocked) blocked++;
         maxIn = Math.max(maxIn, c.parser.bufferedBytes);
         maxOut = Math.max(maxOut, c.outputBytes);
-        normal++;
+        // Redis counts monitors as replicas, not as connected clients
+        if (!c.monitor) normal++;
       }
       return [
         ['connected_clients', normal],

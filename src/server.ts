@@ -29,6 +29,11 @@ export interface ServerStats {
   totalConnections: number;
   rejectedConnections: number;
   netInputBytes: number;
+  /** Bytes handed to sockets (INFO total_net_output_bytes). */
+  netOutputBytes: number;
+  /** Socket reads and writes (INFO total_reads_processed, total_writes_processed). */
+  readsProcessed: number;
+  writesProcessed: number;
   /** Key modifications since the last save (Redis's server.dirty, INFO rdb_changes_since_last_save). */
   dirty: number;
 }
@@ -53,7 +58,7 @@ export class Server {
   readonly dispatcher: Dispatcher;
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
-  readonly stats: ServerStats = { startedAt: Date.now(), totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, dirty: 0 };
+  readonly stats: ServerStats = { startedAt: Date.now(), totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0, readsProcessed: 0, writesProcessed: 0, dirty: 0 };
   /** Extra INFO sections contributed by subsystems (persistence, sale, ...). */
   readonly infoSections = new Map<string, () => [string, string | number][]>();
   lastSave = Math.floor(Date.now() / 1000);

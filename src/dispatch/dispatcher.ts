@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Client } from '../network/client.js';
 import { Err } from '../protocol/errors.js';
 import { CommandError } from './argCursor.js';
@@ -82,7 +83,7 @@ export class Dispatcher {
       this.reject(client, Err.noAuth, spec);
       return;
     }
-    if (client.subscriptionCount > 0 && client.resp === 2 && !SUBSCRIBED_MODE_ALLOWED.has(spec.name)) {
+    if (client.resp === 2 && client.subscriptionCount > 0 && !SUBSCRIBED_MODE_ALLOWED.has(spec.name)) {
       this.reject(client, Err.pubsubContext(this.table.fullName(spec)), spec);
       return;
     }

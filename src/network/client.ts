@@ -9,6 +9,7 @@ import type { CommandSpec } from '../dispatch/commandSpec.js';
 import type { Server } from '../server.js';
 import type { Config, OutputBufferLimit, OutputBufferLimits } from '../config.js';
 import type { ParserLimits } from '../protocol/requestParser.js';
+import { adoptForFastRead } from './fastRead.js';
 
 /** A reply that is written later (a blocking pop, a sale transition waiting for fsync). */
 export class DeferredReply {
@@ -142,15 +143,24 @@ export class Client implements Subscriber {
   /** Unix time (s) when the output first went over the soft limit (Redis's obuf_soft_limit_reached_time). */
   private softLimitSince = 0;
 
+  /** The connection: a net.Socket in production (see adoptForFastRead), any Duplex in tests. */
+  readonly socket: Duplex;
+
   constructor(
     readonly server: Server,
-    readonly socket: Duplex,
+    socket: Duplex,
   ) {
     this.settings = networkSettings(server.config);
     this.authenticated = server.config.str('requirepass') === '';
     this.reply = new ReplyWriter(this.sink);
     this.parser = new RequestParser(this.settings);
-    socket.on('data', this.onData);
+    const fast = adoptForFastRead(socket, this.onRead);
+    if (fast !== null) {
+      socket = fast;
+    } else {
+      socket.on('data', this.onData);
+    }
+    this.socket = socket;
     socket.on('error', this.onSocketGone);
     socket.on('close', this.onSocketGone);
     socket.on('drain', this.onDrain);
@@ -189,12 +199,25 @@ export class Client implements Subscriber {
     return this.out.length + queued + (this.socket.writableLength ?? 0);
   }
 
+  /** A read into the shared read buffer: parse it now, then copy out what is left. */
+  private readonly onRead = (chunk: Buffer): void => {
+    this.received(chunk, true);
+    this.parser.release();
+  };
+
+  /** A 'data' event: the chunk is ours to keep. */
   private readonly onData = (chunk: Buffer): void => {
+    this.received(chunk, false);
+  };
+
+  private received(chunk: Buffer, borrowed: boolean): void {
     if (this.closing) return; // Redis drops what a closing client still sends
     this.lastInteraction = Date.now();
-    this.server.stats.netInputBytes += chunk.length;
+    const stats = this.server.stats;
+    stats.netInputBytes += chunk.length;
+    stats.readsProcessed++;
     const parser = this.parser;
-    parser.feed(chunk);
+    parser.feed(chunk, borrowed);
     if (parser.bufferedBytes > this.settings.queryBufferLimit) {
       // Redis closes such a client without a reply ("closing client that reached max query buffer length").
       this.server.log('warning', `Closing client that reached max query buffer length: id=${this.id} addr=${this.remoteAddress}`);
@@ -202,7 +225,7 @@ export class Client implements Subscriber {
       return;
     }
     this.processInput();
-  };
+  }
 
   /** Runs every complete request received, unless blocked, closing or throttled. */
   processInput(): void {
@@ -312,6 +335,9 @@ export class Client implements Subscriber {
     if (this.closed) return;
     // One write of a latin1 string: Node copies it straight into the kernel write when it
     // fits (StreamBase::WriteString), with no intermediate Buffer on the JS side.
+    const stats = this.server.stats;
+    stats.netOutputBytes += text.length;
+    stats.writesProcessed++;
     const accepted = this.socket.write(text, 'latin1');
     if (!accepted && !this.throttled) {
       const limit = this.outputLimit();

@@ -46,11 +46,15 @@ export class RequestParser {
   /** Chunks received while a large bulk is still incomplete, joined once it is whole. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** `buf` is the caller's memory, to be copied out by release(). */
+  private borrowed = false;
   /** Remaining arguments of the multibulk in progress (0: none in progress). */
   private multibulkLeft = 0;
   /** Length of the bulk whose payload we wait for (-1: none). */
   private bulkLen = -1;
   private argv: string[] = [];
+  /** Arguments of `argv` filled so far. */
+  private argc = 0;
   /** Redis's authRequired(c): stricter length limits until the client authenticates. */
   authRequired = false;
 
@@ -61,24 +65,39 @@ export class RequestParser {
     return this.buf.length - this.pos + this.pendingBytes;
   }
 
-  feed(chunk: Buffer): void {
+  /**
+   * Adds received bytes. A `borrowed` chunk is memory the caller will reuse (a shared read
+   * buffer): the caller must call release() once it has pulled what it wants, before the
+   * memory changes.
+   */
+  feed(chunk: Buffer, borrowed = false): void {
     if (this.pos >= this.buf.length && this.pendingBytes === 0) {
       // The common case: everything before was consumed, parse the chunk in place.
       this.buf = chunk;
       this.pos = 0;
+      this.borrowed = borrowed;
       return;
     }
-    this.pending.push(chunk);
+    this.pending.push(borrowed ? Buffer.from(chunk) : chunk);
     this.pendingBytes += chunk.length;
-    // Waiting for a bulk payload: collect without copying until it is complete, so a
-    // 512 MB value arriving in 64 KB chunks is joined once, not once per chunk.
+    // Waiting for a bulk payload: collect until it is complete, so a 512 MB value arriving
+    // in 64 KB chunks is joined once, not once per chunk.
     if (this.bulkLen >= 0 && this.buf.length - this.pos + this.pendingBytes < this.bulkLen + 2) return;
     this.coalesce();
+  }
+
+  /** Copies out the unconsumed part of a borrowed chunk (see feed), so its memory may be reused. */
+  release(): void {
+    if (!this.borrowed) return;
+    this.borrowed = false;
+    this.buf = this.pos < this.buf.length ? Buffer.from(this.buf.subarray(this.pos)) : EMPTY;
+    this.pos = 0;
   }
 
   private coalesce(): void {
     const parts = this.pos < this.buf.length ? [this.buf.subarray(this.pos), ...this.pending] : this.pending;
     this.buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    this.borrowed = false;
     this.pos = 0;
     this.pending = [];
     this.pendingBytes = 0;
@@ -87,12 +106,14 @@ export class RequestParser {
   /** Drops everything buffered (the connection is closing). */
   reset(): void {
     this.buf = EMPTY;
+    this.borrowed = false;
     this.pos = 0;
     this.pending = [];
     this.pendingBytes = 0;
     this.multibulkLeft = 0;
     this.bulkLen = -1;
     this.argv = [];
+    this.argc = 0;
   }
 
   /** The next complete request, or null when more bytes are needed. Throws ProtocolError. */
@@ -103,6 +124,7 @@ export class RequestParser {
       if (this.pos >= buf.length) {
         if (buf !== EMPTY) {
           this.buf = EMPTY; // let the consumed chunk be collected
+          this.borrowed = false;
           this.pos = 0;
         }
         return null;
@@ -210,7 +232,10 @@ export class RequestParser {
       if (n === null) return null;
       if (n <= 0) return EMPTY_ARGV;
       this.multibulkLeft = n;
-      this.argv = [];
+      // Sized up front (no growth while filling), but never from a huge untrusted count:
+      // Redis likewise preallocates at most 1024 slots.
+      this.argv = n <= 1024 ? new Array<string>(n) : [];
+      this.argc = 0;
     }
     const argv = this.argv;
     while (this.multibulkLeft > 0) {
@@ -232,12 +257,11 @@ export class RequestParser {
         }
         return null;
       }
-      argv.push((buf as Latin1Buffer).latin1Slice(start, end));
+      argv[this.argc++] = (buf as Latin1Buffer).latin1Slice(start, end);
       this.pos = end + 2; // Redis skips the CRLF after a payload without checking it
       this.bulkLen = -1;
       this.multibulkLeft--;
     }
-    this.argv = [];
     return argv;
   }
 }

@@ -203,6 +203,18 @@ describe('INFO', () => {
     expect(bytesToHuman(1536 * 1024)).toBe('1.50M');
     expect(bytesToHuman(3 * 1024 ** 3)).toBe('3.00G');
   });
+
+  it('does not count monitors as connected clients, as Redis', async () => {
+    const count = async () => Number(parseInfo(await c.call('INFO', 'clients')).get('Clients')!.get('connected_clients'));
+    // Connections of earlier tests finish closing first
+    while (h.server.clients.size > 1) await new Promise((r) => setTimeout(r, 10));
+    const m = await RawClient.connect(h.port);
+    expect(await m.call('PING')).toBe('+PONG\r\n');
+    expect(await count()).toBe(2);
+    await m.call('MONITOR');
+    expect(await count()).toBe(1);
+    m.close();
+  });
 });
 
 describe('CONFIG', () => {

@@ -277,3 +277,25 @@ describe('RequestParser: properties', () => {
     );
   });
 });
+
+describe('RequestParser: borrowed chunks', () => {
+  it('copies out what is left of a borrowed chunk on release, so the memory can be reused', () => {
+    fc.assert(
+      fc.property(fc.array(multibulk, { minLength: 1, maxLength: 10 }), fc.array(fc.nat(), { maxLength: 20 }), (requests, points) => {
+        const stream = latin1(requests.map((r) => r.wire).join(''));
+        const shared = Buffer.alloc(stream.length);
+        const p = parser();
+        const got: string[][] = [];
+        for (const chunk of cut(stream, points)) {
+          chunk.copy(shared);
+          p.feed(shared.subarray(0, chunk.length), true);
+          for (let argv = p.next(); argv !== null; argv = p.next()) got.push(argv);
+          p.release();
+          shared.fill(0x21); // the next read overwrites the shared buffer
+        }
+        expect(got).toEqual(requests.map((r) => r.argv));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

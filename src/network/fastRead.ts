@@ -1,0 +1,51 @@
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/**
+ * The buffer every connection reads into. One is enough: Node reads one socket at a time
+ * and calls back synchronously, and a connection copies out whatever it has not consumed
+ * before returning (RequestParser.release), so the next read may overwrite it.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+export type ReadCallback = (chunk: Buffer) => void;
+
+type HandleSocket = net.Socket & { _handle: object | null };
+
+/**
+ * Moves an accepted TCP connection onto a socket that reads with Node's `onread` option,
+ * so each read calls `onRead` directly with a view of a reused buffer: no Buffer
+ * allocation and no Readable stream machinery ('data' events, flowing-mode bookkeeping)
+ * per read. Measured with redis-benchmark -P 1 (one read per request), this is about a
+ * third of Node's user CPU per request.
+ *
+ * `onread` is public only for sockets we connect ourselves, so the connection's handle is
+ * moved to a new net.Socket created with it (the same path Node's cluster module uses to
+ * wrap a handle); the accepting socket, left without a handle, is destroyed so the
+ * listening server does not count it. Options such as TCP_NODELAY and keepalive live on
+ * the handle and carry over.
+ *
+ * Returns null when the socket cannot be adopted (not a TCP socket with a handle, or data
+ * already read): the caller then uses 'data' events.
+ */
+export function adoptForFastRead(socket: Duplex, onRead: ReadCallback): net.Socket | null {
+  if (!(socket instanceof net.Socket)) return null;
+  const s = socket as HandleSocket;
+  if (s._handle === null || s._handle === undefined || s.connecting || s.readableLength > 0 || s.destroyed) return null;
+  const handle = s._handle;
+  s._handle = null;
+  const fast = new net.Socket({
+    handle,
+    allowHalfOpen: s.allowHalfOpen,
+    onread: {
+      buffer: READ_BUFFER,
+      callback: (nread: number, buf: Uint8Array) => {
+        onRead((buf as Buffer).subarray(0, nread));
+      },
+    },
+  } as net.SocketConstructorOpts);
+  s.destroy();
+  // Flowing mode, so the end of the stream (the peer's FIN) is noticed and emitted.
+  fast.resume();
+  return fast;
+}
