@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { appendFileSync } from 'node:fs';
 import { Config } from './config.js';
-import { systemClock, type Clock } from './expiry/clock.js';
+import { PausableClock, systemClock, type Clock } from './expiry/clock.js';
 import { DeadlineScheduler, nodeTimers, type TimerHost } from './expiry/scheduler.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { Notifier, parseNotifyFlags } from './notify/notifier.js';
@@ -12,6 +12,8 @@ import { Dispatcher } from './dispatch/dispatcher.js';
 import { Client } from './network/client.js';
 import { SaleRuntime } from './sale/runtime.js';
 import { DurabilityBarrier } from './persistence/durability.js';
+import { Persistence } from './persistence/persistence.js';
+import type { FileSystem } from './persistence/fileSystem.js';
 
 export interface ServerOptions {
   config?: Config;
@@ -19,6 +21,8 @@ export interface ServerOptions {
   timers?: TimerHost;
   /** Silence the log (tests). */
   quiet?: boolean;
+  /** The files persistence uses (tests pass a simulated disk). */
+  fileSystem?: FileSystem;
 }
 
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'];
@@ -45,7 +49,8 @@ export interface ServerStats {
  */
 export class Server {
   readonly config: Config;
-  readonly clock: Clock;
+  /** Stands still while the log loads (nothing expires mid-load). */
+  readonly clock: PausableClock;
   readonly scheduler: DeadlineScheduler;
   readonly broker = new PubSubBroker();
   readonly notifier: Notifier;
@@ -56,6 +61,8 @@ export class Server {
   readonly durability = new DurabilityBarrier();
   readonly table: CommandTable;
   readonly dispatcher: Dispatcher;
+  /** The append-only log: propagation, group-commit fsync, rewrite, load (src/persistence). */
+  readonly persistence: Persistence;
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
   readonly stats: ServerStats = { startedAt: Date.now(), totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0, readsProcessed: 0, writesProcessed: 0, dirty: 0 };
@@ -72,7 +79,7 @@ export class Server {
 
   constructor(commands: Iterable<CommandSpec>, options: ServerOptions = {}) {
     this.config = options.config ?? new Config();
-    this.clock = options.clock ?? systemClock;
+    this.clock = new PausableClock(options.clock ?? systemClock);
     this.quiet = options.quiet ?? false;
     this.scheduler = new DeadlineScheduler(this.clock, options.timers ?? nodeTimers);
     this.notifier = new Notifier(this.broker);
@@ -81,6 +88,10 @@ export class Server {
     this.sales = new SaleRuntime(this.clock, this.scheduler, this.keyspace, this.broker, this.config);
     this.table = new CommandTable(commands);
     this.dispatcher = new Dispatcher(this.table, (l, m) => this.log(l, m));
+    this.persistence = new Persistence(this, options.fileSystem);
+    this.dispatcher.propagation = this.persistence.propagator;
+    this.infoSections.set('persistence', () => this.persistence.infoFields());
+    this.shutdownHooks.push(() => this.persistence.stop());
     this.keyspace.onModifiedKey(() => this.stats.dirty++);
     this.config.onChange((name, value) => {
       if (name === 'notify-keyspace-events') this.notifier.flags = parseNotifyFlags(value as string) ?? 0;
@@ -157,6 +168,13 @@ export class Server {
     }
     if (this.listeners.length === 0) throw new Error('could not bind any address');
     this.startCron();
+    try {
+      // The log is replayed while clients already get -LOADING, as in Redis.
+      await this.persistence.start();
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
     this.log('notice', `Ready to accept connections tcp on ${addresses.join(' ')} port ${port}`);
     return port;
   }
@@ -173,7 +191,7 @@ export class Server {
 
   /** Redis's serverCron: the coarse clock, idle client timeouts. */
   private serverCron(): void {
-    this.keyspace.tick();
+    if (!this.clock.paused) this.keyspace.tick();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const cutoff = Date.now() - timeout * 1000;

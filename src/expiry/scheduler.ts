@@ -136,6 +136,13 @@ export class DeadlineScheduler {
     return this.deadlines.length > 0 ? this.deadlines[0]! : Infinity;
   }
 
+  /** Re-arms the timer for the earliest deadline (the clock jumped: after a load). */
+  rearm(): void {
+    const next = this.peek();
+    this.stop();
+    if (next !== Infinity) this.arm(next);
+  }
+
   /** Cancels the timer and any batch in progress (shutdown). A later schedule() re-arms. */
   stop(): void {
     if (this.timer !== null) this.timers.clear(this.timer);

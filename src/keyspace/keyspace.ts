@@ -26,6 +26,8 @@ export class Keyspace {
   readonly stats: KeyspaceStats = { expiredKeys: 0, evictedKeys: 0, keyspaceHits: 0, keyspaceMisses: 0 };
   readonly lru: LruClock;
   private modifiedListeners: ModifiedKeyListener[] = [];
+  /** Persistence: an expired or evicted key is logged as a DEL (Redis's propagateDeletion). */
+  propagateRemoval: ((db: Database, key: string) => void) | null = null;
 
   constructor(
     dbCount: number,
@@ -62,6 +64,7 @@ export class Keyspace {
     if (db.removeRaw(key) === undefined) return false;
     if (reason === 'expired') this.stats.expiredKeys++;
     else if (reason === 'evicted') this.stats.evictedKeys++;
+    if (reason !== 'del' && this.propagateRemoval !== null) this.propagateRemoval(db, key);
     this.signalModifiedKey(db, key);
     this.notifier.notify(EVENT_CLASS[reason], reason, key, db.index);
     return true;

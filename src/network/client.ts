@@ -333,6 +333,8 @@ export class Client implements Subscriber {
     const text = this.out;
     this.out = '';
     if (this.closed) return;
+    // Redis writes the AOF before replies: an acknowledged write survives a crash of the process.
+    this.server.persistence.beforeReply();
     // One write of a latin1 string: Node copies it straight into the kernel write when it
     // fits (StreamBase::WriteString), with no intermediate Buffer on the JS side.
     const stats = this.server.stats;

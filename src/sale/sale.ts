@@ -292,6 +292,48 @@ export class SaleValue implements TypedValue {
     return { lot, code };
   }
 
+  /**
+   * Replays a logged RESERVE (state 'held', with its deadline) or SALE.MARK (state
+   * 'confirmed'): puts `lot` in that state for `user` under exactly `code`, the one the live
+   * command drew (codes are random, so replay cannot draw them again). The live command's
+   * checks (limit, stock) passed when it ran and are not repeated.
+   *
+   * A hold still on the lot is one that ended without a record of its own: it timed out
+   * before the lot was taken again. It is expired first, as it was then (with its event).
+   * Returns false when the record cannot apply: a code that does not name this lot, a lot
+   * out of range, or a lot purchased or confirmed under another code (a corrupt log).
+   */
+  applyLogged(lot: number, user: string, code: string, state: 'held' | 'confirmed', holdDeadline = 0): boolean {
+    if (!isLot(lot, this.lots) || !decodeCode(code) || decoded[2] !== lot) return false;
+    const tagHi = decoded[0]!;
+    const tagLo = decoded[1]!;
+    const generation = decoded[3]!;
+    const current = this.lotState[lot];
+    if (current === HELD) {
+      // Its heap entry stays behind, stale.
+      this.holdTimer.scheduler.noteStale();
+      this.expire(lot);
+    } else if (current !== AVAILABLE) {
+      return false;
+    }
+    this.freeLots.remove(lot);
+    this.lotState[lot] = state === 'held' ? HELD : CONFIRMED;
+    this.lotUser[lot] = this.users.acquire(user);
+    this.lotGeneration[lot] = generation;
+    this.codeTag[2 * lot] = tagHi;
+    this.codeTag[2 * lot + 1] = tagLo;
+    if (generation > this.maxGeneration) this.maxGeneration = generation;
+    if (state === 'held') {
+      this.holdDeadline[lot] = holdDeadline;
+      this.held++;
+      this.holdTimer.scheduler.schedule(holdDeadline, this.holdTimer, lot);
+    } else {
+      this.confirmed++;
+    }
+    if (this.onEvent !== null) this.onEvent(state === 'held' ? 'reserved' : 'confirmed', lot, code, user);
+    return true;
+  }
+
   // ---- reads -------------------------------------------------------------------------
 
   info(): SaleInfo {

@@ -86,7 +86,8 @@ export async function spawnHoldfast(args: string[] = []): Promise<RunningServer 
   const port = await freePort();
   const root = path.resolve(import.meta.dirname, '../..');
   let output = '';
-  const child = spawn(process.execPath, [path.join(root, 'bin/holdfast.js'), '--port', String(port), '--bind', '127.0.0.1', ...args], {
+  // The CLI persists to ./data by default; tests ask for it explicitly (later flags win).
+  const child = spawn(process.execPath, [path.join(root, 'bin/holdfast.js'), '--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'no', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));
