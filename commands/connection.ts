@@ -5,6 +5,8 @@ import { R, type ReplyWriter } from '../src/protocol/replyWriter.js';
 import type { Client } from '../src/network/client.js';
 import type { Server } from '../src/server.js';
 import { parseStrictInt } from '../src/util/numbers.js';
+import { clientInfoLine } from '../src/network/clientInfo.js';
+import type { PauseMode } from '../src/network/pause.js';
 
 /** The Redis version Holdfast answers as: clients gate features on it (HELLO, INFO). */
 export const REDIS_COMPAT_VERSION = '7.0.15';
@@ -34,15 +36,12 @@ export function replyHelp(reply: ReplyWriter, command: string, lines: readonly s
   reply.raw(out);
 }
 
-/** Checks a username/password pair against the only user Holdfast has: 'default'. */
-function authenticate(client: Client, username: string, password: string): boolean {
-  if (username !== 'default') return false;
-  const required = client.server.config.str('requirepass');
-  // Redis: a "nopass" default user accepts any password
-  if (required !== '' && password !== required) return false;
-  client.authenticated = true;
-  client.user = 'default';
-  return true;
+/**
+ * Checks a username/password pair against the ACL users (src/acl); a failure is counted and
+ * recorded in ACL LOG under the command's name as typed, without the password.
+ */
+function authenticate(client: Client, username: string, password: string, commandName: string): boolean {
+  return client.server.acl.authenticate(client, username, password, commandName);
 }
 
 export const ping = {
@@ -123,7 +122,7 @@ export const hello = {
       const more = argv.length - 1 - i;
       const upper = opt.toUpperCase();
       if (upper === 'AUTH' && more >= 2) {
-        if (!authenticate(client, argv[i + 1]!, argv[i + 2]!)) throw new CommandError(Err.wrongPass);
+        if (!authenticate(client, argv[i + 1]!, argv[i + 2]!, argv[0]!)) throw new CommandError(Err.wrongPass);
         i += 2;
       } else if (upper === 'SETNAME' && more >= 1) {
         const name = argv[++i]!;
@@ -133,7 +132,7 @@ export const hello = {
         throw new CommandError(Err.helloSyntax(opt));
       }
     }
-    if (!client.authenticated && client.server.config.str('requirepass') !== '') throw new CommandError(Err.helloNoAuth);
+    if (client.server.acl.authRequired(client)) throw new CommandError(Err.helloNoAuth);
     if (protover !== 0) client.resp = protover as 2 | 3;
     const r = client.reply;
     r.mapHeader(7);
@@ -174,13 +173,13 @@ export const auth = {
     let password: string;
     if (argv.length === 2) {
       // Redis: the one-argument form is an error while the default user has no password
-      if (client.server.config.str('requirepass') === '') throw new CommandError(Err.noAuthConfigured);
+      if (client.server.acl.defaultUser.nopass) throw new CommandError(Err.noAuthConfigured);
       password = argv[1]!;
     } else {
       username = argv[1]!;
       password = argv[2]!;
     }
-    if (!authenticate(client, username, password)) throw new CommandError(Err.wrongPass);
+    if (!authenticate(client, username, password, argv[0]!)) throw new CommandError(Err.wrongPass);
     client.reply.ok();
   },
 } as const satisfies CommandSpec;
@@ -233,7 +232,7 @@ export function resetClient(client: Client): void {
   client.dbIndex = 0;
   client.resp = 2;
   client.user = 'default';
-  client.authenticated = server.config.str('requirepass') === '';
+  client.authenticated = server.acl.startsAuthenticated();
   client.name = '';
   // Redis keeps lib-name and lib-ver: they still describe the library behind the connection.
   client.replyMode = 'on';
@@ -282,38 +281,8 @@ function clientType(c: Client): ClientType {
   return c.subscriptionCount > 0 ? 'pubsub' : 'normal';
 }
 
-function fdOf(c: Client): number {
-  const handle = (c.socket as { _handle?: { fd?: number } })._handle;
-  return typeof handle?.fd === 'number' ? handle.fd : -1;
-}
-
-/** Redis's getClientInfoString, in Redis 7.2's field order (7.0's plus lib-name and lib-ver). */
-export function clientInfoLine(c: Client, caller?: Client, running?: string): string {
-  const now = Date.now();
-  let flags = '';
-  if (c.monitor) flags += 'O';
-  if (c.subscriptionCount > 0) flags += 'P';
-  if (c.multi !== null) flags += 'x';
-  if (c.blocked) flags += 'b';
-  if (c.dirtyCas) flags += 'd';
-  if (c.closing) flags += 'c';
-  if (c.noEvict) flags += 'e';
-  if (c.noTouch) flags += 'T';
-  if (flags === '') flags = 'N';
-  let multiMem = 0;
-  if (c.multi !== null) for (const q of c.multi.queue) for (const a of q.argv) multiMem += a.length;
-  const qbuf = c.parser.bufferedBytes;
-  const omem = c.outputBytes;
-  return (
-    `id=${c.id} addr=${c.remoteAddress} laddr=${c.localAddress} fd=${fdOf(c)} name=${c.name}` +
-    ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)}` +
-    ` flags=${flags} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
-    ` multi=${c.multi === null ? -1 : c.multi.queue.length} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=${multiMem}` +
-    ` rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + omem + multiMem}` +
-    ` events=r${omem > 0 ? 'w' : ''} cmd=${c === caller ? running : c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}` +
-    ` lib-name=${c.libName} lib-ver=${c.libVer}`
-  );
-}
+// CLIENT LIST's line lives in src/network/clientInfo.ts: the ACL log records it too.
+export { clientInfoLine };
 
 function findClientByAddr(server: Server, addr: string): Client | undefined {
   for (const c of server.clients.values()) if (c.remoteAddress === addr) return c;
@@ -511,7 +480,7 @@ const clientKill = {
       } else if (opt === 'LADDR') {
         laddr = value;
       } else if (opt === 'USER') {
-        if (value !== 'default') throw new CommandError(Err.noSuchUser(value));
+        if (!server.acl.users.has(value)) throw new CommandError(Err.noSuchUser(value));
         user = value;
       } else if (opt === 'SKIPME') {
         const v = value.toLowerCase();
@@ -692,6 +661,54 @@ const clientUnblock = {
   },
 } as const satisfies CommandSpec;
 
+const clientPause = {
+  name: 'pause',
+  arity: -3,
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  group: 'connection',
+  summary: 'Stop processing commands from clients for some time',
+  since: '2.9.50',
+  complexity: 'O(1)',
+  history: [['6.2.0', '`CLIENT PAUSE WRITE` mode added along with the `mode` option.']],
+  arguments: [
+    { name: 'timeout', type: 'integer' },
+    {
+      name: 'mode', type: 'oneof', optional: true, since: '6.2.0', arguments: [
+        { name: 'write', type: 'pure-token', token: 'WRITE' },
+        { name: 'all', type: 'pure-token', token: 'ALL' },
+      ],
+    },
+  ],
+  handler(client, argv) {
+    if (argv.length > 4) throw new CommandError(Err.subcommandSyntax(argv[1]!, 'client'));
+    // Redis's getTimeoutFromObjectOrReply (milliseconds)
+    const ms = parseIntArg(argv[2]!, Err.timeoutNotInteger);
+    if (ms < 0) throw new CommandError(Err.timeoutNegative);
+    let mode: PauseMode = 'all';
+    if (argv.length === 4) {
+      const m = argv[3]!.toUpperCase();
+      if (m === 'WRITE') mode = 'write';
+      else if (m !== 'ALL') throw new CommandError(Err.pauseMode);
+    }
+    client.server.pause.pause(ms, mode);
+    client.reply.ok();
+  },
+} as const satisfies CommandSpec;
+
+const clientUnpause = {
+  name: 'unpause',
+  arity: 2,
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  group: 'connection',
+  summary: 'Resume processing of clients that were paused',
+  since: '6.2.0',
+  complexity: 'O(N) Where N is the number of paused clients',
+  handler(client) {
+    client.reply.ok();
+    client.server.pause.unpause();
+  },
+} as const satisfies CommandSpec;
+
 const clientHelp = {
   name: 'help',
   arity: 2,
@@ -726,6 +743,10 @@ const clientHelp = {
       '    Return information about client connections. Options:',
       '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
       '      Return clients of specified type.',
+      'UNPAUSE',
+      '    Stop the current client pause, resuming traffic.',
+      'PAUSE <timeout> [WRITE|ALL]',
+      '    Suspend all, or just write, clients for <timeout> milliseconds.',
       'REPLY (ON|OFF|SKIP)',
       '    Control the replies sent to the current connection.',
       'SETNAME <name>',
@@ -754,7 +775,7 @@ export const client = {
   complexity: 'Depends on subcommand.',
   subcommands: [
     clientId, clientSetname, clientGetname, clientInfo, clientList, clientKill, clientReply,
-    clientNoEvict, clientNoTouch, clientSetinfo, clientUnblock, clientHelp,
+    clientNoEvict, clientNoTouch, clientSetinfo, clientUnblock, clientPause, clientUnpause, clientHelp,
   ],
 } as const satisfies CommandSpec;
 

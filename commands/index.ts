@@ -10,7 +10,7 @@ import { setsCommands } from './sets.js';
 import { sortedSetsCommands } from './sortedSets.js';
 import { transactionsCommands } from './transactions.js';
 import { saleCommands } from './sale.js';
-import { persistenceCommands } from './persistence.js';
+import { aclCommands } from './acl.js';
 
 /** Every command family; the server's command table is built from this list. */
 export const allCommands: readonly CommandSpec[] = [
@@ -25,5 +25,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...sortedSetsCommands,
   ...transactionsCommands,
   ...saleCommands,
-  ...persistenceCommands,
+  ...aclCommands,
 ];

@@ -442,8 +442,8 @@ export type PopWhere = 'min' | 'max';
 
 /**
  * Pops up to `count` entries (count >= 1) from the lowest or highest end of the sorted set
- * at key, as Redis's genericZpopCommand does: the key is deleted when emptied (`del` is
- * emitted first, then `zpopmin`/`zpopmax`), and the key is signalled. Returns null when
+ * at key, as Redis's genericZpopCommand does: `zpopmin`/`zpopmax` is emitted, then the key
+ * is deleted when emptied (`del`); the key is signalled to WATCH. Returns null when
  * there is no such key; throws WRONGTYPE for another type. Used by ZPOPMIN, ZPOPMAX,
  * ZMPOP and the blocking BZPOPMIN, BZPOPMAX, BZMPOP.
  */
@@ -451,11 +451,9 @@ export function zsetPop(keyspace: Keyspace, db: Database, key: string, where: Po
   const zset = writeTyped(db, key, SortedSet);
   if (zset === undefined) return null;
   const popped = where === 'min' ? zset.popMin(count) : zset.popMax(count);
+  if (popped.length > 0) keyspace.notify(NotifyClass.zset, where === 'min' ? 'zpopmin' : 'zpopmax', key, db);
   if (zset.size === 0) keyspace.deleteKeyAndNotify(db, key, 'del');
-  if (popped.length > 0) {
-    keyspace.notify(NotifyClass.zset, where === 'min' ? 'zpopmin' : 'zpopmax', key, db);
-    keyspace.signalModifiedKey(db, key);
-  }
+  else if (popped.length > 0) keyspace.signalModifiedKey(db, key);
   return popped;
 }
 

@@ -1,20 +1,11 @@
 import { Config, ConfigError } from './config.js';
 import { Server } from './server.js';
 import { allCommands } from '../commands/index.js';
-import { checkAofMain } from './persistence/checkAof.js';
 
-/**
- * `holdfast [config-file] [--name value ...]`: the same settings as redis-server.
- * `holdfast check-aof [--fix] FILE`: checks (and repairs) an append-only log.
- */
+/** `holdfast [config-file] [--name value ...]`: the same settings as redis-server. */
 export async function main(args: string[]): Promise<void> {
-  if (args[0] === 'check-aof') process.exit(await checkAofMain(args.slice(1)));
   const config = new Config();
   try {
-    // Holdfast's defaults for the CLI (before the config file and flags, which may override
-    // them): persistence on, in ./data, created if missing. Redis starts with it off.
-    config.setText('appendonly', 'yes', true);
-    config.setText('dir', './data', true);
     config.applyArgs(args);
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -23,7 +14,17 @@ export async function main(args: string[]): Promise<void> {
     }
     throw err;
   }
-  const server = new Server(allCommands, { config });
+  let server: Server;
+  try {
+    server = new Server(allCommands, { config });
+  } catch (err) {
+    // rename-command, user directives and the aclfile are checked when the server is built
+    if (err instanceof ConfigError) {
+      process.stderr.write(`*** FATAL CONFIG ERROR *** ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

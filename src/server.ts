@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { appendFileSync } from 'node:fs';
 import { Config } from './config.js';
-import { PausableClock, systemClock, type Clock } from './expiry/clock.js';
+import { systemClock, type Clock } from './expiry/clock.js';
 import { DeadlineScheduler, nodeTimers, type TimerHost } from './expiry/scheduler.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { Notifier, parseNotifyFlags } from './notify/notifier.js';
@@ -12,8 +12,11 @@ import { Dispatcher } from './dispatch/dispatcher.js';
 import { Client } from './network/client.js';
 import { SaleRuntime } from './sale/runtime.js';
 import { DurabilityBarrier } from './persistence/durability.js';
-import { Persistence } from './persistence/persistence.js';
-import type { FileSystem } from './persistence/fileSystem.js';
+import { Acl } from './acl/acl.js';
+import { ClientPause } from './network/pause.js';
+import { clientInfoLine } from './network/clientInfo.js';
+import { Err } from './protocol/errors.js';
+import { ConfigError } from './config.js';
 
 export interface ServerOptions {
   config?: Config;
@@ -21,8 +24,6 @@ export interface ServerOptions {
   timers?: TimerHost;
   /** Silence the log (tests). */
   quiet?: boolean;
-  /** The files persistence uses (tests pass a simulated disk). */
-  fileSystem?: FileSystem;
 }
 
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'];
@@ -49,8 +50,7 @@ export interface ServerStats {
  */
 export class Server {
   readonly config: Config;
-  /** Stands still while the log loads (nothing expires mid-load). */
-  readonly clock: PausableClock;
+  readonly clock: Clock;
   readonly scheduler: DeadlineScheduler;
   readonly broker = new PubSubBroker();
   readonly notifier: Notifier;
@@ -61,8 +61,10 @@ export class Server {
   readonly durability = new DurabilityBarrier();
   readonly table: CommandTable;
   readonly dispatcher: Dispatcher;
-  /** The append-only log: propagation, group-commit fsync, rewrite, load (src/persistence). */
-  readonly persistence: Persistence;
+  /** ACL users and the permission check (src/acl). */
+  readonly acl: Acl;
+  /** CLIENT PAUSE state and the commands it holds. */
+  readonly pause: ClientPause;
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
   readonly stats: ServerStats = { startedAt: Date.now(), totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0, readsProcessed: 0, writesProcessed: 0, dirty: 0 };
@@ -79,7 +81,7 @@ export class Server {
 
   constructor(commands: Iterable<CommandSpec>, options: ServerOptions = {}) {
     this.config = options.config ?? new Config();
-    this.clock = new PausableClock(options.clock ?? systemClock);
+    this.clock = options.clock ?? systemClock;
     this.quiet = options.quiet ?? false;
     this.scheduler = new DeadlineScheduler(this.clock, options.timers ?? nodeTimers);
     this.notifier = new Notifier(this.broker);
@@ -88,15 +90,57 @@ export class Server {
     this.sales = new SaleRuntime(this.clock, this.scheduler, this.keyspace, this.broker, this.config);
     this.table = new CommandTable(commands);
     this.dispatcher = new Dispatcher(this.table, (l, m) => this.log(l, m));
-    this.persistence = new Persistence(this, options.fileSystem);
-    this.dispatcher.propagation = this.persistence.propagator;
-    this.infoSections.set('persistence', () => this.persistence.infoFields());
-    this.shutdownHooks.push(() => this.persistence.stop());
+    this.applyRenames();
+    this.acl = new Acl(this.table, this.config);
+    this.acl.describeClient = (c) => clientInfoLine(c);
+    this.acl.killClients = (match, current) => {
+      for (const c of [...this.clients.values()]) {
+        if (!match(c)) continue;
+        // Redis: the caller is closed after its reply (CLIENT_CLOSE_AFTER_COMMAND)
+        if (c === current) c.closeAfterReply();
+        else c.close();
+      }
+    };
+    this.loadUsers();
+    this.pause = new ClientPause((c, argv) => this.dispatcher.execute(c, argv));
     this.keyspace.onModifiedKey(() => this.stats.dirty++);
     this.config.onChange((name, value) => {
       if (name === 'notify-keyspace-events') this.notifier.flags = parseNotifyFlags(value as string) ?? 0;
       if (name === 'proto-max-bulk-len') for (const c of this.clients.values()) c.parser.limits.maxBulkLen = value as number;
     });
+  }
+
+  /** `rename-command <name> <new-name>` directives ('' disables the command), as in redis.conf. */
+  private applyRenames(): void {
+    for (const [name, args] of this.config.directives) {
+      if (name !== 'rename-command') continue;
+      if (args.length !== 2) throw new ConfigError('wrong number of arguments for rename-command');
+      const [from, to] = args as [string, string];
+      const spec = this.table.lookup(from);
+      if (spec === undefined) throw new ConfigError('No such command in rename-command');
+      if (to !== '' && this.table.lookup(to) !== undefined) throw new ConfigError('Target command name already exists');
+      this.table.rename(spec, to);
+    }
+  }
+
+  /** `user` directives or the aclfile (Redis's ACLLoadUsersAtStartup: not both). */
+  private loadUsers(): void {
+    const defs = this.config.directives.filter(([n]) => n === 'user').map(([, args]) => args);
+    const file = this.config.str('aclfile');
+    if (file !== '' && defs.length > 0) {
+      throw new ConfigError(
+        'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+      );
+    }
+    try {
+      this.acl.loadConfiguredUsers(defs);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+    if (file !== '') {
+      const errors = this.acl.load(file, null);
+      if (errors !== null) throw new ConfigError(`Aborting Redis startup because of ACL errors: ${errors}`);
+    }
   }
 
   log(level: string, message: string): void {
@@ -116,7 +160,13 @@ export class Server {
     this.stats.totalConnections++;
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      socket.end(`-${Err.maxClients}\r\n`);
+      return null;
+    }
+    // Redis's protected mode: no password for the default user, so only loopback peers get in
+    if (this.config.bool('protected-mode') && this.acl.defaultUser.nopass && !isLoopback(socket.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      socket.end(`-${Err.protectedMode}\r\n`);
       return null;
     }
     socket.setNoDelay(true);
@@ -124,7 +174,7 @@ export class Server {
     if (keepalive > 0 && typeof socket.setKeepAlive === 'function') socket.setKeepAlive(true, keepalive * 1000);
     const client = new Client(this, socket);
     // Redis: a client starts authenticated only when the default user needs no password
-    client.authenticated = this.config.str('requirepass') === '';
+    client.authenticated = this.acl.startsAuthenticated();
     client.reply.onError = this.dispatcher.countError;
     this.clients.set(client.id, client);
     return client;
@@ -135,6 +185,7 @@ export class Server {
     this.monitors.delete(client);
     this.broker.removeSubscriber(client);
     client.blockedOn?.cancel('error');
+    this.pause.forget(client);
     for (const hook of this.clientCloseHooks) hook(client);
   }
   /** Subsystems that keep per-client state (WATCH, blocking) clean up here. */
@@ -168,13 +219,6 @@ export class Server {
     }
     if (this.listeners.length === 0) throw new Error('could not bind any address');
     this.startCron();
-    try {
-      // The log is replayed while clients already get -LOADING, as in Redis.
-      await this.persistence.start();
-    } catch (err) {
-      await this.close();
-      throw err;
-    }
     this.log('notice', `Ready to accept connections tcp on ${addresses.join(' ')} port ${port}`);
     return port;
   }
@@ -191,7 +235,7 @@ export class Server {
 
   /** Redis's serverCron: the coarse clock, idle client timeouts. */
   private serverCron(): void {
-    if (!this.clock.paused) this.keyspace.tick();
+    this.keyspace.tick();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const cutoff = Date.now() - timeout * 1000;
@@ -210,4 +254,11 @@ export class Server {
     await Promise.all(this.listeners.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.listeners = [];
   }
+}
+
+/** Redis's connIsLocal: a loopback peer (127.0.0.0/8, ::1, or IPv4-mapped loopback); no address means a local pair. */
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return true;
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return a.startsWith('127.') || a === '::1';
 }

@@ -248,6 +248,8 @@ export class Acl {
       let perm = 0;
       if (ks.flags.includes('ACCESS')) perm |= KEY_READ;
       if (ks.flags.includes('INSERT') || ks.flags.includes('DELETE') || ks.flags.includes('UPDATE')) perm |= KEY_WRITE;
+      // Redis's setGetKeys: SET reads its key only with the GET option (VARIABLE_FLAGS)
+      if (ks.flags.includes('VARIABLE_FLAGS') && spec.name === 'set' && !hasToken(argv, 3, 'GET')) perm &= ~KEY_READ;
       for (const pos of positions) out.push({ pos, perm });
     }
     return out;
@@ -463,6 +465,11 @@ export class Acl {
     }
     this.changed();
   }
+}
+
+function hasToken(argv: readonly string[], from: number, token: string): boolean {
+  for (let i = from; i < argv.length; i++) if (argv[i]!.toUpperCase() === token) return true;
+  return false;
 }
 
 /** Redis's ACLSelectorCheckKey: a pattern with every needed permission matches the key. */

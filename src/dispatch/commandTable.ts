@@ -37,6 +37,18 @@ export class CommandTable {
     }
   }
 
+  /**
+   * rename-command: the command answers to `newName` only ('' disables it). Its declaration
+   * keeps its name, so COMMAND INFO, stats and ACL rules still use the original (as Redis).
+   */
+  rename(spec: CommandSpec, newName: string): void {
+    for (const [name, s] of [...this.byName]) if (s === spec) this.byName.delete(name);
+    if (newName !== '') {
+      this.byName.set(newName.toLowerCase(), spec);
+      this.byName.set(newName.toUpperCase(), spec);
+    }
+  }
+
   lookup(name: string): CommandSpec | undefined {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
   }

@@ -4,7 +4,6 @@ import { Err } from '../protocol/errors.js';
 import { CommandError } from './argCursor.js';
 import type { CommandSpec } from './commandSpec.js';
 import type { CommandTable } from './commandTable.js';
-import type { Propagator } from '../persistence/propagation.js';
 
 export interface CommandStats {
   calls: number;
@@ -31,10 +30,6 @@ export class Dispatcher {
   totalCommands = 0;
   /** Set while loading the dataset: only commands flagged 'loading' run. */
   loading = false;
-  /** Persistence: brackets every call to log what it wrote (set once the log exists). */
-  propagation: Propagator | null = null;
-  /** Set while the log cannot be written: write commands get this error (MISCONF). */
-  writesDenied: string | null = null;
   observers: CallObserver[] = [];
   /** Error replies in total and by their code, the first word (INFO stats and errorstats). */
   errorReplies = 0;
@@ -84,9 +79,18 @@ export class Dispatcher {
       return;
     }
     // Redis: checked after arity, so unknown commands and arity errors come first
-    if (!client.authenticated && !spec.flags.includes('no_auth') && client.server.config.str('requirepass') !== '') {
+    const server = client.server;
+    if (!client.authenticated && !spec.flags.includes('no_auth') && server.acl.authRequired(client)) {
       this.reject(client, Err.noAuth, spec);
       return;
+    }
+    // Redis: ACL after authentication (src/acl); skipped while no user is restricted
+    if (!server.acl.open) {
+      const denied = server.acl.checkCommand(client, spec, argv);
+      if (denied !== null) {
+        this.reject(client, denied, spec);
+        return;
+      }
     }
     if (client.resp === 2 && client.subscriptionCount > 0 && !SUBSCRIBED_MODE_ALLOWED.has(spec.name)) {
       this.reject(client, Err.pubsubContext(this.table.fullName(spec)), spec);
@@ -96,9 +100,9 @@ export class Dispatcher {
       this.reject(client, Err.loading, spec);
       return;
     }
-    // Redis: writes (and PING) are refused while the log cannot be written; reads go on
-    if (this.writesDenied !== null && deniedOnDiskError(client, spec)) {
-      this.reject(client, this.writesDenied, spec);
+    // CLIENT PAUSE: the command waits, with the rest of this client's input (Redis's blockPostponeClient)
+    if (server.pause.mode !== null && server.pause.holds(client, spec)) {
+      server.pause.postpone(client, argv);
       return;
     }
     if (client.multi !== null && !MULTI_IMMEDIATE.has(spec.name)) {
@@ -125,8 +129,6 @@ export class Dispatcher {
     const start = performance.now();
     const errorsBefore = this.errorReplies;
     let failed = false;
-    const propagation = this.propagation;
-    const mark = propagation !== null ? propagation.beforeCall(client, spec, argv) : 0;
     try {
       spec.handler!(client, argv);
     } catch (err) {
@@ -138,7 +140,6 @@ export class Dispatcher {
         client.reply.error(`ERR internal error while running '${this.table.fullName(spec)}'`);
       }
     }
-    if (propagation !== null) propagation.afterCall(client, spec, argv, mark);
     const micros = (performance.now() - start) * 1000;
     const name = this.table.fullName(spec);
     const s = this.statsFor(name);
@@ -156,10 +157,4 @@ export class Dispatcher {
     if (spec !== undefined) this.statsFor(this.table.fullName(spec)).rejectedCalls++;
     client.reply.error(error);
   }
-}
-
-/** Redis's processCommand: a write, PING, or EXEC of a transaction holding a write. */
-function deniedOnDiskError(client: Client, spec: CommandSpec): boolean {
-  if (spec.flags.includes('write') || spec.name === 'ping') return true;
-  return spec.name === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.spec.flags.includes('write'));
 }

@@ -140,7 +140,6 @@ export const Err = {
   aclSaveFailed: 'ERR There was an error trying to save the ACLs. Please check the server logs for more information',
   aclDefaultUndeletable: "ERR The 'default' user cannot be removed",
   aclNoUser: (user: string) => `ERR User '${user}' not found`,
-  aclCannotFindUser: (user: string) => `ERR Can not find user '${user}' in ACL`,
   aclUnknownCategory: (cat: string) => `ERR Unknown category '${cString(cat, 128)}'`,
   aclCommandNotFound: (cmd: string) => `ERR Command '${cmd}' not found`,
   aclGenpassBits: 'ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096',
@@ -149,11 +148,6 @@ export const Err = {
     "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.",
   maxClients: 'ERR max number of clients reached',
   timeoutNotInteger: 'ERR timeout is not an integer or out of range',
+  pauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
   slowlogCountNegative: 'ERR count should be greater than or equal to -1',
-  // Persistence (src/persistence, commands/persistence.ts)
-  aofWriteError: (why: string) => `MISCONF Errors writing to the AOF file: ${why}`,
-  rewriteInProgress: 'ERR Background append only file rewriting already in progress',
-  rewriteFailed: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
-  bgsaveInProgress: 'ERR Background save already in progress',
-  saveFailed: 'ERR',
 } as const;
