@@ -11,6 +11,7 @@ import { sortedSetsCommands } from './sortedSets.js';
 import { transactionsCommands } from './transactions.js';
 import { saleCommands } from './sale.js';
 import { aclCommands } from './acl.js';
+import { persistenceCommands } from './persistence.js';
 
 /** Every command family; the server's command table is built from this list. */
 export const allCommands: readonly CommandSpec[] = [
@@ -26,4 +27,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...transactionsCommands,
   ...saleCommands,
   ...aclCommands,
+  ...persistenceCommands,
 ];

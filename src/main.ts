@@ -1,11 +1,20 @@
 import { Config, ConfigError } from './config.js';
 import { Server } from './server.js';
 import { allCommands } from '../commands/index.js';
+import { checkAofMain } from './persistence/checkAof.js';
 
-/** `holdfast [config-file] [--name value ...]`: the same settings as redis-server. */
+/**
+ * `holdfast [config-file] [--name value ...]`: the same settings as redis-server.
+ * `holdfast check-aof [--fix] FILE`: checks (and repairs) an append-only log.
+ */
 export async function main(args: string[]): Promise<void> {
+  if (args[0] === 'check-aof') process.exit(await checkAofMain(args.slice(1)));
   const config = new Config();
   try {
+    // Holdfast's defaults for the CLI (before the config file and flags, which may override
+    // them): persistence on, in ./data, created if missing. Redis starts with it off.
+    config.setText('appendonly', 'yes', true);
+    config.setText('dir', './data', true);
     config.applyArgs(args);
   } catch (err) {
     if (err instanceof ConfigError) {

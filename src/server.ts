@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { appendFileSync } from 'node:fs';
 import { Config } from './config.js';
-import { systemClock, type Clock } from './expiry/clock.js';
+import { PausableClock, systemClock, type Clock } from './expiry/clock.js';
 import { DeadlineScheduler, nodeTimers, type TimerHost } from './expiry/scheduler.js';
 import { Keyspace } from './keyspace/keyspace.js';
 import { Notifier, parseNotifyFlags } from './notify/notifier.js';
@@ -17,6 +17,8 @@ import { ClientPause } from './network/pause.js';
 import { clientInfoLine } from './network/clientInfo.js';
 import { Err } from './protocol/errors.js';
 import { ConfigError } from './config.js';
+import { Persistence } from './persistence/persistence.js';
+import type { FileSystem } from './persistence/fileSystem.js';
 
 export interface ServerOptions {
   config?: Config;
@@ -24,6 +26,8 @@ export interface ServerOptions {
   timers?: TimerHost;
   /** Silence the log (tests). */
   quiet?: boolean;
+  /** The files persistence uses (tests pass a simulated disk). */
+  fileSystem?: FileSystem;
 }
 
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'];
@@ -50,7 +54,8 @@ export interface ServerStats {
  */
 export class Server {
   readonly config: Config;
-  readonly clock: Clock;
+  /** Stands still while the log loads (nothing expires mid-load). */
+  readonly clock: PausableClock;
   readonly scheduler: DeadlineScheduler;
   readonly broker = new PubSubBroker();
   readonly notifier: Notifier;
@@ -65,6 +70,8 @@ export class Server {
   readonly acl: Acl;
   /** CLIENT PAUSE state and the commands it holds. */
   readonly pause: ClientPause;
+  /** The append-only log: propagation, group-commit fsync, rewrite, load (src/persistence). */
+  readonly persistence: Persistence;
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
   readonly stats: ServerStats = { startedAt: Date.now(), totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0, readsProcessed: 0, writesProcessed: 0, dirty: 0 };
@@ -81,7 +88,7 @@ export class Server {
 
   constructor(commands: Iterable<CommandSpec>, options: ServerOptions = {}) {
     this.config = options.config ?? new Config();
-    this.clock = options.clock ?? systemClock;
+    this.clock = new PausableClock(options.clock ?? systemClock);
     this.quiet = options.quiet ?? false;
     this.scheduler = new DeadlineScheduler(this.clock, options.timers ?? nodeTimers);
     this.notifier = new Notifier(this.broker);
@@ -103,6 +110,10 @@ export class Server {
     };
     this.loadUsers();
     this.pause = new ClientPause((c, argv) => this.dispatcher.execute(c, argv));
+    this.persistence = new Persistence(this, options.fileSystem);
+    this.dispatcher.propagation = this.persistence.propagator;
+    this.infoSections.set('persistence', () => this.persistence.infoFields());
+    this.shutdownHooks.push(() => this.persistence.stop());
     this.keyspace.onModifiedKey(() => this.stats.dirty++);
     this.config.onChange((name, value) => {
       if (name === 'notify-keyspace-events') this.notifier.flags = parseNotifyFlags(value as string) ?? 0;
@@ -219,6 +230,13 @@ export class Server {
     }
     if (this.listeners.length === 0) throw new Error('could not bind any address');
     this.startCron();
+    try {
+      // The log is replayed while clients already get -LOADING, as in Redis.
+      await this.persistence.start();
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
     this.log('notice', `Ready to accept connections tcp on ${addresses.join(' ')} port ${port}`);
     return port;
   }
@@ -235,7 +253,7 @@ export class Server {
 
   /** Redis's serverCron: the coarse clock, idle client timeouts. */
   private serverCron(): void {
-    this.keyspace.tick();
+    if (!this.clock.paused) this.keyspace.tick();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const cutoff = Date.now() - timeout * 1000;

@@ -4,6 +4,7 @@ import { Err } from '../protocol/errors.js';
 import { CommandError } from './argCursor.js';
 import type { CommandSpec } from './commandSpec.js';
 import type { CommandTable } from './commandTable.js';
+import type { Propagator } from '../persistence/propagation.js';
 
 export interface CommandStats {
   calls: number;
@@ -30,6 +31,10 @@ export class Dispatcher {
   totalCommands = 0;
   /** Set while loading the dataset: only commands flagged 'loading' run. */
   loading = false;
+  /** Persistence: brackets every call to log what it wrote (set once the log exists). */
+  propagation: Propagator | null = null;
+  /** Set while the log cannot be written: write commands get this error (MISCONF). */
+  writesDenied: string | null = null;
   observers: CallObserver[] = [];
   /** Error replies in total and by their code, the first word (INFO stats and errorstats). */
   errorReplies = 0;
@@ -100,6 +105,11 @@ export class Dispatcher {
       this.reject(client, Err.loading, spec);
       return;
     }
+    // Redis: writes (and PING) are refused while the log cannot be written; reads go on
+    if (this.writesDenied !== null && deniedOnDiskError(client, spec)) {
+      this.reject(client, this.writesDenied, spec);
+      return;
+    }
     // CLIENT PAUSE: the command waits, with the rest of this client's input (Redis's blockPostponeClient)
     if (server.pause.mode !== null && server.pause.holds(client, spec)) {
       server.pause.postpone(client, argv);
@@ -129,6 +139,8 @@ export class Dispatcher {
     const start = performance.now();
     const errorsBefore = this.errorReplies;
     let failed = false;
+    const propagation = this.propagation;
+    const mark = propagation !== null ? propagation.beforeCall(client, spec, argv) : 0;
     try {
       spec.handler!(client, argv);
     } catch (err) {
@@ -140,6 +152,7 @@ export class Dispatcher {
         client.reply.error(`ERR internal error while running '${this.table.fullName(spec)}'`);
       }
     }
+    if (propagation !== null) propagation.afterCall(client, spec, argv, mark);
     const micros = (performance.now() - start) * 1000;
     const name = this.table.fullName(spec);
     const s = this.statsFor(name);
@@ -157,4 +170,10 @@ export class Dispatcher {
     if (spec !== undefined) this.statsFor(this.table.fullName(spec)).rejectedCalls++;
     client.reply.error(error);
   }
+}
+
+/** Redis's processCommand: a write, PING, or EXEC of a transaction holding a write. */
+function deniedOnDiskError(client: Client, spec: CommandSpec): boolean {
+  if (spec.flags.includes('write') || spec.name === 'ping') return true;
+  return spec.name === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.spec.flags.includes('write'));
 }

@@ -150,4 +150,10 @@ export const Err = {
   timeoutNotInteger: 'ERR timeout is not an integer or out of range',
   pauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
   slowlogCountNegative: 'ERR count should be greater than or equal to -1',
+  // Persistence (src/persistence, commands/persistence.ts)
+  aofWriteError: (why: string) => `MISCONF Errors writing to the AOF file: ${why}`,
+  rewriteInProgress: 'ERR Background append only file rewriting already in progress',
+  rewriteFailed: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+  bgsaveInProgress: 'ERR Background save already in progress',
+  saveFailed: 'ERR',
 } as const;
