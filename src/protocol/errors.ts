@@ -156,4 +156,12 @@ export const Err = {
   rewriteFailed: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
   bgsaveInProgress: 'ERR Background save already in progress',
   saveFailed: 'ERR',
+  // Lists, blocking commands, transactions
+  indexOutOfRange: 'ERR index out of range',
+  lposRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  lposCountNegative: "ERR COUNT can't be negative",
+  lposMaxlenNegative: "ERR MAXLEN can't be negative",
+  /** CLIENT UNBLOCK <id> ERROR: the blocked client's reply. */
+  unblocked: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
 } as const;
