@@ -27,13 +27,15 @@ export class SimulatedDisk implements FileSystem {
   private dirs = new Set<string>();
   private fds = new Map<number, Inode>();
   private nextFd = 1000;
+  /** Bumped by a power cut: an fsync that started before it never completes. */
+  private epoch = 0;
   /** Error codes to throw, per operation, until cleared. */
   fail: Partial<Record<'write' | 'datasync' | 'syncDirectory' | 'open', string>> = {};
   /** Milliseconds every fsync takes. */
   syncDelayMs = 0;
   /** When set, fsyncs wait until `releaseSyncs()`. */
   holdSyncs = false;
-  private heldSyncs: (() => void)[] = [];
+  private heldSyncs: ((failure?: Error) => void)[] = [];
   /** Counters for assertions. */
   readonly counts = { writes: 0, datasyncs: 0, dirSyncs: 0 };
 
@@ -48,10 +50,12 @@ export class SimulatedDisk implements FileSystem {
 
   /** A power failure: unsynced data and directory changes are lost; open files are gone. */
   powerCut(): void {
+    this.epoch++;
     this.entries = new Map(this.durableEntries);
     for (const inode of new Set(this.entries.values())) inode.cache = Buffer.from(inode.durable);
     this.fds.clear();
-    this.heldSyncs = [];
+    // fsyncs in flight never complete: their callers see an I/O error (the machine is gone).
+    for (const r of this.heldSyncs.splice(0)) r(errno('EIO', 'power cut'));
   }
 
   /** The bytes a reader would see now (page cache included). */
@@ -81,7 +85,9 @@ export class SimulatedDisk implements FileSystem {
   private async syncPoint(): Promise<void> {
     if (this.syncDelayMs > 0) await new Promise((r) => setTimeout(r, this.syncDelayMs));
     else await new Promise((r) => setImmediate(r));
-    if (this.holdSyncs) await new Promise<void>((r) => this.heldSyncs.push(r));
+    if (this.holdSyncs) {
+      await new Promise<void>((resolve, reject) => this.heldSyncs.push((failure) => (failure ? reject(failure) : resolve())));
+    }
   }
 
   open(file: string, mode: 'create' | 'existing' | 'read'): number {
@@ -138,7 +144,9 @@ export class SimulatedDisk implements FileSystem {
     const inode = this.inode(fd);
     // What the fsync covers is what was written when it started.
     const snapshot = Buffer.from(inode.cache);
+    const epoch = this.epoch;
     await this.syncPoint();
+    if (epoch !== this.epoch) throw errno('EIO', 'power cut');
     if (this.fail.datasync) throw errno(this.fail.datasync, 'fdatasync');
     this.counts.datasyncs++;
     inode.durable = snapshot;
@@ -147,7 +155,9 @@ export class SimulatedDisk implements FileSystem {
   async syncDirectory(dir: string): Promise<void> {
     const d = path.resolve(dir);
     const before = new Map(this.entries);
+    const epoch = this.epoch;
     await this.syncPoint();
+    if (epoch !== this.epoch) throw errno('EIO', 'power cut');
     if (this.fail.syncDirectory) throw errno(this.fail.syncDirectory, 'fsync directory');
     this.counts.dirSyncs++;
     for (const p of [...this.durableEntries.keys()]) if (path.dirname(p) === d && !before.has(p)) this.durableEntries.delete(p);
