@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { RawClient } from '../helpers/rawClient.js';
 import { startHoldfast, type Holdfast } from '../helpers/servers.js';
+import type { SaleValue } from '../../src/sale/sale.js';
 
 /**
  * Sale events (sale.md Events): `<event> <lot> <code> <user>` on `__sale@<db>__:<key>`,
@@ -163,6 +164,25 @@ describe('sale events over the wire', () => {
     await new Promise((r) => setTimeout(r, 60));
     await c.call('PUBLISH', ch, 'marker');
     expect(await readUntilMarker(sub, 'marker')).toEqual([message2(ch, `reserved 0 ${a} alice`)]);
+  });
+
+  it('a sale restored from a snapshot (loading) announces the holds that expired meanwhile on its key', async () => {
+    const ch = '__sale@0__:restored';
+    await sub.call('SUBSCRIBE', ch);
+    await c.call('SALE.CREATE', 'orig', '4', 'HOLD', '30');
+    const a = codeOf(await c.call('RESERVE', 'orig', 'alice'));
+    const b = codeOf(await c.call('RESERVE', 'orig', 'bob'));
+    expect(await c.call('PURCHASE', 'orig', b)).toBe(':1\r\n');
+    const db = h.server.keyspace.dbs[0]!;
+    const image = (db.get('orig') as SaleValue).toSnapshot();
+    await new Promise((r) => setTimeout(r, 40)); // alice's hold is past its deadline in the image
+    const restored = h.server.sales.restore(image, db, 'restored');
+    expect(restored.key).toBe('restored');
+    expect(await sub.read()).toBe(message2(ch, `expired 0 ${a} alice`));
+    // Wired like any sale: its transitions are published too.
+    expect(await c.call('CONFIRM', 'restored', b)).toBe('+OK\r\n');
+    expect(await sub.read()).toBe(message2(ch, `confirmed 1 ${b} bob`));
+    expect(await c.call('TYPE', 'restored')).toBe('+sale\r\n');
   });
 
   it('costs nothing when nobody listens: no message is formatted or published', async () => {

@@ -1,0 +1,444 @@
+// Flash-sale benchmark section: Holdfast's native sale commands against the Redis + Lua
+// peer, in the same run, plus hold expiry lag and the in-process engine microbenchmark.
+//
+//   npx tsc -p tsconfig.json && node bench/sections/sale.mjs [--duration 20] [--skip-engine]
+//
+// 1. salebench (../shared/tools/salebench) --recreate for `duration` s: native mode against
+//    Holdfast, lua mode against a real redis-server. Total ops/s, p99 latency per
+//    operation, and server CPU per operation (the least noise-sensitive figure on a
+//    shared machine), with the ratios. Targets: ops/s >= 2x the Lua peer, p99 <= the
+//    peer's, CPU/op < the peer's.
+// 2. Hold expiry lag over the wire: 100,000 holds across 20 sales whose HOLD goes from
+//    4.0 to 8.75 s, so deadlines spread over 5 s. Two latenesses after each deadline
+//    (deadline-ms from SALE.LOT): the `expired` event's arrival at a subscriber, and the
+//    lot becoming available, seen by polling SALE.INFO every millisecond (holds of a
+//    sale expire in deadline order, so the k-th expiry of a sale is its k-th earliest
+//    deadline: no access to the holds is made, which would expire them lazily). Target:
+//    p99 <= 10 ms for both.
+// 3. bench/saleEngine.mjs: the engine alone, in process.
+//
+// Exports run(options) for bench/run.mjs; runs by itself when executed directly.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const salebenchPath = path.resolve(root, '../shared/tools/salebench/salebench.js');
+
+// ---- processes ------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
+}
+
+async function waitForPing(port, child) {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const c = await RespClient.connect(port);
+      const pong = await c.call('PING');
+      c.close();
+      if (pong === 'PONG') return;
+    } catch {
+      /* not yet */
+    }
+    await sleep(50);
+  }
+  throw new Error(`nothing answered on port ${port}`);
+}
+
+/** The built Holdfast CLI, persistence off as the Lua peer's redis-server. */
+async function startHoldfast() {
+  if (!existsSync(path.join(root, 'dist/src/main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` first');
+  const port = await freePort();
+  const args = [path.join(root, 'bin/holdfast.js'), '--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'no', '--save', ''];
+  const child = spawn(process.execPath, args, { stdio: 'ignore' });
+  await waitForPing(port, child);
+  return { port, pid: child.pid, stop: () => stopChild(child) };
+}
+
+async function startRedis() {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'holdfast-bench-redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  await new Promise((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  await waitForPing(port, child);
+  return {
+    port,
+    pid: child.pid,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function stopChild(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGKILL');
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const wallNow = () => performance.timeOrigin + performance.now();
+
+// ---- a small pipelining RESP client (timestamps each chunk as it arrives) --------------
+
+class RespClient {
+  constructor(socket) {
+    this.socket = socket;
+    this.buf = Buffer.alloc(0);
+    // A queue with a head index: shift() on thousands of pipelined replies would be quadratic.
+    this.pending = [];
+    this.head = 0;
+    /** Out-of-band messages (pub/sub): fn(reply, arrivalMs). */
+    this.onPush = null;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.received(chunk));
+    socket.on('error', () => {});
+  }
+
+  static connect(port) {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ port, host: '127.0.0.1' }, () => resolve(new RespClient(s)));
+      s.once('error', reject);
+    });
+  }
+
+  received(chunk) {
+    const at = wallNow();
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    let pos = 0;
+    for (;;) {
+      const r = parse(this.buf, pos);
+      if (r === null) break;
+      pos = r.end;
+      const isPush = Array.isArray(r.value) && (r.value[0] === 'message' || r.value[0] === 'pmessage') && this.onPush !== null;
+      if (isPush) this.onPush(r.value, at);
+      else {
+        const p = this.pending[this.head++];
+        if (this.head === this.pending.length) {
+          this.pending = [];
+          this.head = 0;
+        }
+        if (p) r.value instanceof Error ? p.reject(r.value) : p.resolve(r.value);
+      }
+    }
+    this.buf = this.buf.subarray(pos);
+  }
+
+  /** Sends many commands in one write; resolves with their replies in order. */
+  pipeline(commands) {
+    let out = '';
+    const replies = [];
+    for (const argv of commands) {
+      out += `*${argv.length}\r\n`;
+      for (const a of argv) {
+        const s = String(a);
+        out += `$${Buffer.byteLength(s, 'latin1')}\r\n${s}\r\n`;
+      }
+      replies.push(new Promise((resolve, reject) => this.pending.push({ resolve, reject })));
+    }
+    this.socket.write(out, 'latin1');
+    return Promise.all(replies);
+  }
+
+  async call(...argv) {
+    return (await this.pipeline([argv]))[0];
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+}
+
+/** One RESP2 reply from buf at pos: { value, end }, or null if incomplete. */
+function parse(buf, pos) {
+  if (pos >= buf.length) return null;
+  const eol = buf.indexOf('\r\n', pos);
+  if (eol < 0) return null;
+  const type = buf[pos];
+  const line = buf.toString('latin1', pos + 1, eol);
+  const next = eol + 2;
+  switch (type) {
+    case 43: // +
+      return { value: line, end: next };
+    case 45: // -
+      return { value: new Error(line), end: next };
+    case 58: // :
+      return { value: Number(line), end: next };
+    case 36: { // $
+      const n = Number(line);
+      if (n < 0) return { value: null, end: next };
+      if (buf.length < next + n + 2) return null;
+      return { value: buf.toString('latin1', next, next + n), end: next + n + 2 };
+    }
+    case 42: { // *
+      const n = Number(line);
+      if (n < 0) return { value: null, end: next };
+      const items = [];
+      let p = next;
+      for (let i = 0; i < n; i++) {
+        const r = parse(buf, p);
+        if (r === null) return null;
+        items.push(r.value);
+        p = r.end;
+      }
+      return { value: items, end: p };
+    }
+    default:
+      throw new Error(`unexpected reply type ${String.fromCharCode(type)}`);
+  }
+}
+
+// ---- statistics -------------------------------------------------------------------------
+
+function percentiles(values) {
+  const s = Float64Array.from(values).sort();
+  const at = (p) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]);
+  return { count: s.length, p50: at(50), p99: at(99), p999: at(99.9), max: s.length ? s[s.length - 1] : NaN };
+}
+
+const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
+
+// ---- 1. salebench, native against Lua ----------------------------------------------------
+
+function runSalebench(port, mode, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [salebenchPath, '--port', String(port), '--mode', mode, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      try {
+        resolve({ code, summary: JSON.parse(out.trim().split('\n').pop()), text: out });
+      } catch {
+        reject(new Error(`salebench ${mode} printed no summary (exit ${code}):\n${out}\n${err}`));
+      }
+    });
+  });
+}
+
+function worstP99(summary) {
+  return Math.max(...Object.values(summary.ops).map((o) => o.p99_ms ?? 0));
+}
+
+async function salebenchSection(options, log) {
+  if (!existsSync(salebenchPath)) {
+    log(`salebench not found at ${salebenchPath}: skipped`);
+    return null;
+  }
+  const args = ['--recreate', '--duration', String(options.duration)];
+  const results = {};
+  const redis = await startRedis();
+  try {
+    log(`salebench lua against redis-server (port ${redis.port}), ${options.duration} s ...`);
+    results.lua = (await runSalebench(redis.port, 'lua', args)).summary;
+  } finally {
+    await redis.stop();
+  }
+  const holdfast = await startHoldfast();
+  try {
+    log(`salebench native against Holdfast (port ${holdfast.port}), ${options.duration} s ...`);
+    results.native = (await runSalebench(holdfast.port, 'native', args)).summary;
+  } finally {
+    await holdfast.stop();
+  }
+  const { lua, native } = results;
+  const row = (label, s) =>
+    `${label.padEnd(20)}${fmt(s.total_ops_per_s).padStart(10)}${fmt(s.ops.reserve.p99_ms, 2).padStart(12)}${fmt(worstP99(s), 2).padStart(12)}` +
+    `${fmt(s.server_cpu_us_per_op, 2).padStart(14)}${fmt(s.server_cpu_pct, 0).padStart(10)}%   ${s.audit.ok ? 'PASS' : s.audit.skipped ? 'skipped' : 'FAIL'}`;
+  log('');
+  log(`salebench --recreate --duration ${options.duration} (${native.conns} connections, ${fmt(native.users)} users, ${fmt(native.lots)} lots per sale, limit ${native.limit}, hold ${native.hold_ms} ms)`);
+  log(`${''.padEnd(20)}${'ops/s'.padStart(10)}${'p99 RESERVE'.padStart(12)}${'p99 worst'.padStart(12)}${'CPU us/op'.padStart(14)}${'CPU'.padStart(11)}   audit`);
+  log(row('redis-server + Lua', lua));
+  log(row('Holdfast native', native));
+  const ratio = {
+    ops: native.total_ops_per_s / lua.total_ops_per_s,
+    p99: worstP99(native) / worstP99(lua),
+    cpu: native.server_cpu_us_per_op / lua.server_cpu_us_per_op,
+  };
+  log(`${'Holdfast / Redis'.padEnd(20)}${(fmt(ratio.ops, 2) + 'x').padStart(10)}${''.padStart(12)}${(fmt(ratio.p99, 2) + 'x').padStart(12)}${(fmt(ratio.cpu, 2) + 'x').padStart(14)}`);
+  log(`targets: ops/s >= 2x ${ratio.ops >= 2 ? 'met' : 'MISSED'}; p99 <= Redis ${ratio.p99 <= 1 ? 'met' : 'MISSED'}; CPU/op < Redis ${ratio.cpu < 1 ? 'met' : 'MISSED'}`);
+  return { ...results, ratio };
+}
+
+// ---- 2. hold expiry lag -------------------------------------------------------------------
+
+async function expiryLagSection(options, log) {
+  const SALES = options.lagSales ?? 20;
+  const LOTS = options.lagLots ?? 5000;
+  const FIRST_HOLD = 4000;
+  const SPREAD = 5000;
+  const holdOf = (i) => FIRST_HOLD + Math.round((SPREAD * i) / SALES);
+  const key = (i) => `lag:${i}`;
+  const holdfast = await startHoldfast();
+  const [cmd, sub, poll] = await Promise.all([RespClient.connect(holdfast.port), RespClient.connect(holdfast.port), RespClient.connect(holdfast.port)]);
+  try {
+    const total = SALES * LOTS;
+    log('');
+    log(`hold expiry lag: ${fmt(total)} holds in ${SALES} sales, HOLD ${fmt(FIRST_HOLD / 1000, 2)} .. ${fmt(holdOf(SALES - 1) / 1000, 2)} s ...`);
+    const channelSale = new Map();
+    for (let i = 0; i < SALES; i++) channelSale.set(`__sale@0__:${key(i)}`, i);
+    const eventAt = Array.from({ length: SALES }, () => new Float64Array(LOTS).fill(NaN));
+    let expiredEvents = 0;
+    sub.onPush = (m, at) => {
+      const text = m[2];
+      if (!text.startsWith('expired ')) return;
+      const sale = channelSale.get(m[1]);
+      const lot = Number(text.slice(8, text.indexOf(' ', 8)));
+      eventAt[sale][lot] = at;
+      expiredEvents++;
+    };
+    await cmd.pipeline(Array.from({ length: SALES }, (_, i) => ['SALE.CREATE', key(i), LOTS, 'HOLD', holdOf(i)]));
+    const t0 = wallNow();
+    const CHUNK = 2000;
+    for (let i = 0; i < SALES; i++) {
+      for (let j = 0; j < LOTS; j += CHUNK) {
+        const batch = [];
+        for (let k = j; k < Math.min(LOTS, j + CHUNK); k++) batch.push(['RESERVE', key(i), `u${i}:${k}`]);
+        await cmd.pipeline(batch);
+      }
+    }
+    const reserved = wallNow();
+    // Subscribed only now, so the reservations above are not slowed by 100,000 `reserved` messages.
+    await sub.pipeline([...channelSale.keys()].map((c) => ['SUBSCRIBE', c]));
+    // Availability: expired-holds of every sale, polled every millisecond from now on
+    // without touching a hold (an access would expire it lazily, on time by definition).
+    const infoCommands = Array.from({ length: SALES }, (_, i) => ['SALE.INFO', key(i)]);
+    const polls = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const replies = await poll.pipeline(infoCommands);
+        polls.push({ at: wallNow(), expired: replies.map((r) => r[r.indexOf('expired-holds') + 1]) });
+        await sleep(1);
+      }
+    })();
+    // Deadlines exactly as the server set them.
+    const deadlines = [];
+    for (let i = 0; i < SALES; i++) {
+      const d = new Float64Array(LOTS);
+      for (let j = 0; j < LOTS; j += CHUNK) {
+        const batch = [];
+        for (let k = j; k < Math.min(LOTS, j + CHUNK); k++) batch.push(['SALE.LOT', key(i), k]);
+        const replies = await cmd.pipeline(batch);
+        replies.forEach((r, n) => {
+          if (r === null) throw new Error('a hold expired before its deadline was read: the reservation phase was too slow for this machine');
+          d[j + n] = r[7];
+        });
+      }
+      deadlines.push(d);
+    }
+    const read = wallNow();
+    log(`  reserved in ${fmt(reserved - t0)} ms, deadlines read in ${fmt(read - reserved)} ms; waiting for every deadline`);
+    const lastDeadline = Math.max(...deadlines.map((d) => Math.max(...d)));
+    while (expiredEvents < total || polls.length === 0 || polls[polls.length - 1].expired.some((n) => n < LOTS)) {
+      if (wallNow() > lastDeadline + 10_000) throw new Error('holds did not all expire within 10 s of the last deadline');
+      await sleep(20);
+    }
+    polling = false;
+    await poller;
+    // Holds of a sale expire in deadline order (one heap), so the k-th expiry of a sale
+    // is its k-th earliest deadline: it was available by the first poll counting k.
+    const sortedDeadlines = deadlines.map((d) => Float64Array.from(d).sort());
+    const availableAt = sortedDeadlines.map((d) => new Float64Array(d.length).fill(NaN));
+    const seen = new Int32Array(SALES);
+    for (const { at, expired } of polls) {
+      for (let i = 0; i < SALES; i++) {
+        for (let k = seen[i]; k < expired[i]; k++) availableAt[i][k] = at;
+        if (expired[i] > seen[i]) seen[i] = expired[i];
+      }
+    }
+    const eventLate = [];
+    const availableLate = [];
+    for (let i = 0; i < SALES; i++) {
+      for (let k = 0; k < LOTS; k++) {
+        eventLate.push(eventAt[i][k] - deadlines[i][k]);
+        availableLate.push(availableAt[i][k] - sortedDeadlines[i][k]);
+      }
+    }
+    if (eventLate.some(Number.isNaN)) throw new Error(`only ${expiredEvents} of ${total} expired events arrived`);
+    const ev = percentiles(eventLate);
+    const av = percentiles(availableLate);
+    const line = (label, p) => `${label.padEnd(34)}${fmt(p.p50, 2).padStart(8)}${fmt(p.p99, 2).padStart(8)}${fmt(p.p999, 2).padStart(8)}${fmt(p.max, 2).padStart(8)}`;
+    log(`  ${''.padEnd(32)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'p99.9'.padStart(8)}${'max'.padStart(8)}  ms after the deadline`);
+    log('  ' + line('`expired` event at the subscriber', ev));
+    log('  ' + line(`lot available (${fmt(polls.length)} SALE.INFO polls)`, av));
+    log(`  target p99 <= 10 ms: event ${ev.p99 <= 10 ? 'met' : 'MISSED'}, availability ${av.p99 <= 10 ? 'met' : 'MISSED'}`);
+    return { holds: total, event: ev, available: av };
+  } finally {
+    cmd.close();
+    sub.close();
+    poll.close();
+    await holdfast.stop();
+  }
+}
+
+// ---- 3. the engine alone -------------------------------------------------------------------
+
+function engineSection(options, log) {
+  return new Promise((resolve, reject) => {
+    log('');
+    log(`engine microbenchmark (bench/saleEngine.mjs ${options.engineLots}), in process, no sockets:`);
+    const child = spawn(process.execPath, ['--expose-gc', path.join(root, 'bench/saleEngine.mjs'), String(options.engineLots)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      for (const l of out.trimEnd().split('\n')) log('  ' + l);
+      if (code !== 0) reject(new Error(`saleEngine.mjs exited with ${code}`));
+      else resolve({ output: out });
+    });
+  });
+}
+
+/** The section: salebench native vs Lua, hold expiry lag, the engine microbenchmark. */
+export async function run(options = {}) {
+  const opts = { duration: 20, engineLots: 2_000_000, skipEngine: false, skipSalebench: false, skipLag: false, ...options };
+  const lines = [];
+  const log = opts.log ?? ((s) => {
+    lines.push(s);
+    console.log(s);
+  });
+  log(`## Flash sales (node ${process.version})`);
+  const salebench = opts.skipSalebench ? null : await salebenchSection(opts, log);
+  const lag = opts.skipLag ? null : await expiryLagSection(opts, log);
+  const engine = opts.skipEngine ? null : await engineSection(opts, log);
+  return { name: 'sale', salebench, lag, engine, lines };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const options = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--duration') options.duration = Number(args[++i]);
+    else if (a === '--engine-lots') options.engineLots = Number(args[++i]);
+    else if (a === '--skip-engine') options.skipEngine = true;
+    else if (a === '--skip-salebench') options.skipSalebench = true;
+    else if (a === '--skip-lag') options.skipLag = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  run(options).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
