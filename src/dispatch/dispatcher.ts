@@ -4,6 +4,7 @@ import { Err } from '../protocol/errors.js';
 import { CommandError } from './argCursor.js';
 import type { CommandSpec } from './commandSpec.js';
 import type { CommandTable } from './commandTable.js';
+import { execAbortReply } from '../transactions/index.js';
 import type { Propagator } from '../persistence/propagation.js';
 
 export interface CommandStats {
@@ -168,7 +169,8 @@ export class Dispatcher {
   private reject(client: Client, error: string, spec?: CommandSpec): void {
     if (client.multi !== null) client.multi.dirty = true; // Redis: EXECABORT later
     if (spec !== undefined) this.statsFor(this.table.fullName(spec)).rejectedCalls++;
-    client.reply.error(error);
+    // Redis's rejectCommand: a refused EXEC discards the transaction and says why
+    client.reply.error(spec?.name === 'exec' ? execAbortReply(client, error) : error);
   }
 }
 
