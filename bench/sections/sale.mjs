@@ -378,8 +378,8 @@ async function expiryLagSection(options, log) {
     if (eventLate.some(Number.isNaN)) throw new Error(`only ${expiredEvents} of ${total} expired events arrived`);
     const ev = percentiles(eventLate);
     const av = percentiles(availableLate);
-    const line = (label, p) => `${label.padEnd(34)}${fmt(p.p50, 2).padStart(8)}${fmt(p.p99, 2).padStart(8)}${fmt(p.p999, 2).padStart(8)}${fmt(p.max, 2).padStart(8)}`;
-    log(`  ${''.padEnd(32)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'p99.9'.padStart(8)}${'max'.padStart(8)}  ms after the deadline`);
+    const line = (label, p) => `${label.padEnd(44)}${fmt(p.p50, 2).padStart(8)}${fmt(p.p99, 2).padStart(8)}${fmt(p.p999, 2).padStart(8)}${fmt(p.max, 2).padStart(8)}`;
+    log(`  ${''.padEnd(42)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'p99.9'.padStart(8)}${'max'.padStart(8)}  ms after the deadline`);
     log('  ' + line('`expired` event at the subscriber', ev));
     log('  ' + line(`lot available (${fmt(polls.length)} SALE.INFO polls)`, av));
     log(`  target p99 <= 10 ms: event ${ev.p99 <= 10 ? 'met' : 'MISSED'}, availability ${av.p99 <= 10 ? 'met' : 'MISSED'}`);
@@ -410,19 +410,58 @@ function engineSection(options, log) {
   });
 }
 
-/** The section: salebench native vs Lua, hold expiry lag, the engine microbenchmark. */
+/** Markdown for BENCHMARKS.md from the section's results. */
+function markdown(opts, salebench, lag, engine) {
+  const md = [];
+  if (salebench) {
+    const { lua, native, ratio } = salebench;
+    md.push(
+      `salebench \`--recreate --duration ${opts.duration}\` (${native.conns} connections, ${fmt(native.lots)} lots per sale, limit ${native.limit}, hold ${native.hold_ms} ms), the same workload on both:`,
+      '',
+      '| | ops/s | p99 RESERVE ms | p99 worst op ms | server CPU µs/op | audit |',
+      '|---|---:|---:|---:|---:|---|',
+    );
+    for (const [label, s] of [['redis-server + Lua scripts', lua], ['Holdfast native commands', native]]) {
+      md.push(`| ${label} | ${fmt(s.total_ops_per_s)} | ${fmt(s.ops.reserve.p99_ms, 2)} | ${fmt(worstP99(s), 2)} | ${fmt(s.server_cpu_us_per_op, 2)} | ${s.audit.ok ? 'pass' : 'FAIL'} |`);
+    }
+    md.push(`| Holdfast / Redis | ${fmt(ratio.ops, 2)}x | | ${fmt(ratio.p99, 2)}x | ${fmt(ratio.cpu, 2)}x | |`, '');
+  }
+  if (lag) {
+    md.push(
+      `Hold expiry lag over the wire, ${fmt(lag.holds)} holds with deadlines spread over about 5 s (ms after the deadline):`,
+      '',
+      '| | p50 | p99 | p99.9 | max |',
+      '|---|---:|---:|---:|---:|',
+      `| \`expired\` event at a subscriber | ${fmt(lag.event.p50, 2)} | ${fmt(lag.event.p99, 2)} | ${fmt(lag.event.p999, 2)} | ${fmt(lag.event.max, 2)} |`,
+      `| lot available again (SALE.INFO polled every ms) | ${fmt(lag.available.p50, 2)} | ${fmt(lag.available.p99, 2)} | ${fmt(lag.available.p999, 2)} | ${fmt(lag.available.max, 2)} |`,
+      '',
+    );
+  }
+  if (engine) md.push(`Engine alone (\`node --expose-gc bench/saleEngine.mjs ${opts.engineLots}\`):`, '', '```', ...engine.output.trimEnd().split('\n'), '```', '');
+  return md;
+}
+
+/**
+ * The section: salebench native vs Lua, hold expiry lag, the engine microbenchmark.
+ * Prints with options.log; returns { lines } (markdown for BENCHMARKS.md) and the figures.
+ */
 export async function run(options = {}) {
-  const opts = { duration: 20, engineLots: 2_000_000, skipEngine: false, skipSalebench: false, skipLag: false, ...options };
-  const lines = [];
-  const log = opts.log ?? ((s) => {
-    lines.push(s);
-    console.log(s);
-  });
-  log(`## Flash sales (node ${process.version})`);
+  const quick = options.quick === true;
+  const opts = {
+    duration: quick ? 5 : 20,
+    engineLots: quick ? 200_000 : 2_000_000,
+    lagSales: quick ? 10 : 20,
+    lagLots: quick ? 1000 : 5000,
+    skipEngine: false,
+    skipSalebench: false,
+    skipLag: false,
+    ...options,
+  };
+  const log = opts.log ?? ((s) => console.log(s));
   const salebench = opts.skipSalebench ? null : await salebenchSection(opts, log);
   const lag = opts.skipLag ? null : await expiryLagSection(opts, log);
   const engine = opts.skipEngine ? null : await engineSection(opts, log);
-  return { name: 'sale', salebench, lag, engine, lines };
+  return { name: 'sale', salebench, lag, engine, lines: markdown(opts, salebench, lag, engine) };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -435,6 +474,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     else if (a === '--skip-engine') options.skipEngine = true;
     else if (a === '--skip-salebench') options.skipSalebench = true;
     else if (a === '--skip-lag') options.skipLag = true;
+    else if (a === '--quick') options.quick = true;
     else throw new Error(`unknown option ${a}`);
   }
   run(options).catch((err) => {
