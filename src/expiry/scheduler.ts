@@ -42,6 +42,9 @@ export const BATCH_LIMIT = 10_000;
 /** setTimeout's largest delay (a longer one fires at once): far deadlines re-arm on the way. */
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
+/** poll() looks at the clock once per this many calls (one call per command). */
+const POLL_EVERY = 64;
+
 /** Compaction waits for at least this many stale entries, and for them to be half the heap. */
 const COMPACT_MIN_STALE = 1024;
 
@@ -72,6 +75,7 @@ export class DeadlineScheduler {
   /** A batch was cut at the limit and the rest runs from timers.soon(). */
   private continuing = false;
   private readonly batchLimit: number;
+  private pollCountdown = POLL_EVERY;
   /** How late items fired, for INFO / benchmarks: sum and max of (fire time - deadline). */
   lateness = { count: 0, totalMs: 0, maxMs: 0 };
 
@@ -129,6 +133,21 @@ export class DeadlineScheduler {
       if (late > this.lateness.maxMs) this.lateness.maxMs = late;
     }
     return fired;
+  }
+
+  /**
+   * Called between a client's commands. A long pipeline runs within one turn of the event
+   * loop (Node hands over megabytes of input per turn) and timers wait for it: every
+   * POLL_EVERY calls, fire what is due so deadlines keep their time meanwhile. Never
+   * called inside EXEC, so a transaction still sees no key expire under it.
+   */
+  poll(): void {
+    if (--this.pollCountdown > 0) return;
+    this.pollCountdown = POLL_EVERY;
+    if (this.deadlines.length === 0 || this.continuing) return;
+    const now = this.clock.now();
+    // The armed timer stays: it fires for what is left, or finds nothing and re-arms.
+    if (this.deadlines[0]! <= now) this.runDue(now, this.batchLimit);
   }
 
   /** The earliest pending deadline, or Infinity. */

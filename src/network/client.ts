@@ -234,6 +234,7 @@ export class Client implements Subscriber {
     try {
       const parser = this.parser;
       const dispatcher = this.server.dispatcher;
+      const scheduler = this.server.scheduler;
       while (!this.blocked && !this.closing && !this.throttled) {
         let argv: string[] | null;
         parser.authRequired = !this.authenticated;
@@ -248,6 +249,8 @@ export class Client implements Subscriber {
         }
         if (argv === null) break;
         dispatcher.execute(this, argv);
+        // Deadlines due meanwhile fire between commands, not after the whole batch.
+        scheduler.poll();
         // A batch of large replies is written as it grows; if the socket is backed up the
         // loop stops (throttled) and resumes on 'drain'.
         if (this.out.length >= FLUSH_THRESHOLD) this.writeOut();

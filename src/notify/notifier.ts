@@ -68,11 +68,20 @@ export function formatNotifyFlags(flags: number): string {
  */
 export class Notifier {
   flags = 0;
+  /** `__keyevent@<db>__:<event>` by db and event: a burst of expiries builds no channel names. */
+  private readonly keyeventChannels: Map<string, string>[] = [];
   constructor(private readonly broker: PubSubBroker) {}
 
   notify(type: number, event: string, key: string, db: number): void {
     if ((this.flags & type) === 0 || this.broker.idle) return;
     if (this.flags & NotifyClass.keyspace) this.broker.publish(`__keyspace@${db}__:${key}`, event);
-    if (this.flags & NotifyClass.keyevent) this.broker.publish(`__keyevent@${db}__:${event}`, key);
+    if (this.flags & NotifyClass.keyevent) this.broker.publish(this.keyeventChannel(db, event), key);
+  }
+
+  private keyeventChannel(db: number, event: string): string {
+    const byEvent = (this.keyeventChannels[db] ??= new Map());
+    let channel = byEvent.get(event);
+    if (channel === undefined) byEvent.set(event, (channel = `__keyevent@${db}__:${event}`));
+    return channel;
   }
 }

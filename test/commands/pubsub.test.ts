@@ -32,11 +32,16 @@ async function transcript(port: number, clients: number, steps: Step[]): Promise
   const conns: RawClient[] = [];
   for (let i = 0; i < clients; i++) conns.push(await RawClient.connect(port));
   const out: string[] = [];
+  // Inside MULTI a PING would only be queued: such a connection's step reads one reply.
+  const inMulti = new Set<number>();
   try {
     for (const [i, ...argv] of steps) {
       conns[i]!.write(encode(argv));
+      const name = argv[0]!.toUpperCase();
+      if (name === 'MULTI') inMulti.add(i);
+      if (name === 'EXEC' || name === 'DISCARD') inMulti.delete(i);
       for (let j = 0; j < conns.length; j++) {
-        const got = await sync(conns[j]!);
+        const got = inMulti.has(j) ? (j === i ? [await conns[j]!.read()] : []) : await sync(conns[j]!);
         if (got.length > 0) out.push(`${j}${j === i ? `> ${argv.join(' ')}` : ' (pushed)'}\n${got.join('')}`);
         else if (j === i) out.push(`${j}> ${argv.join(' ')}\n(no reply)`);
       }

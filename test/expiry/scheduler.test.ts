@@ -282,6 +282,40 @@ describe('DeadlineScheduler batches', () => {
   });
 });
 
+describe('DeadlineScheduler poll (between commands)', () => {
+  it('looks at the clock every 64th call and fires what is due, without waiting for the timer', () => {
+    const { clock, timers, scheduler, owner } = setup();
+    owner.add('a', clock.now() + 10);
+    owner.add('b', clock.now() + 20);
+    clock.advance(15); // the timer is due, but the event loop is busy with a pipeline
+    for (let i = 0; i < 63; i++) scheduler.poll();
+    expect(owner.fired).toEqual([]);
+    scheduler.poll();
+    expect(owner.fired.map(([i]) => i)).toEqual(['a']);
+    // The armed timer, when it finally runs, finds 'a' gone and re-arms for 'b'.
+    timers.fireDue();
+    expect(owner.fired.map(([i]) => i)).toEqual(['a']);
+    expect(timers.only).toMatchObject({ at: clock.now() + 5 });
+    clock.advance(5);
+    for (let i = 0; i < 64; i++) scheduler.poll();
+    expect(owner.fired.map(([i]) => i)).toEqual(['a', 'b']);
+  });
+
+  it('fires at most one batch per poll and leaves a batch in progress to soon()', () => {
+    const { clock, timers, scheduler, owner, advance } = setup({ batchLimit: 10 });
+    for (let i = 0; i < 25; i++) owner.add(`k${i}`, clock.now() + 1);
+    clock.advance(1);
+    for (let i = 0; i < 64; i++) scheduler.poll();
+    expect(owner.fired.length).toBe(10);
+    advance(0); // the timer: next batch, then continues from soon()
+    expect(owner.fired.length).toBe(20);
+    for (let i = 0; i < 64; i++) scheduler.poll(); // continuing: poll leaves it to soon()
+    expect(owner.fired.length).toBe(20);
+    timers.runSoon();
+    expect(owner.fired.length).toBe(25);
+  });
+});
+
 describe('DeadlineScheduler stale entries', () => {
   it('compacts when stale entries reach 1024 and outnumber live ones, keeping live ones', () => {
     const { clock, scheduler, owner, advance } = setup();
