@@ -61,6 +61,9 @@ export class RecordStream {
   }
 }
 
+/** Buffer's own latin1 decoder (what toString('latin1') calls after argument checks). */
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
 /** Malformed bytes in the log: where, and what was expected. */
 export class RecordFormatError extends Error {
   constructor(
@@ -140,7 +143,7 @@ export class RecordReader {
       const end = afterSize + size;
       if (end + 2 > len) return this.more(start, end + 2 - start);
       if (buf[end] !== 0x0d || buf[end + 1] !== 0x0a) throw new RecordFormatError(this.base + end, 'expected CRLF after bulk string');
-      argv[i] = buf.toString('latin1', afterSize, end);
+      argv[i] = (buf as Latin1Buffer).latin1Slice(afterSize, end);
       p = end + 2;
     }
     this.pos = p;
