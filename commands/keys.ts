@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../src/dispatch/commandSpec.js';
+import { isPropagating, propagateAs } from '../src/persistence/propagation.js';
 import { keys } from '../src/dispatch/commandTable.js';
 import { CommandError } from '../src/dispatch/argCursor.js';
 import type { Client } from '../src/network/client.js';
@@ -363,10 +364,13 @@ function expireGeneric(client: Client, argv: string[], unit: number, relative: b
   if (when <= now) {
     // Redis 7.0: a deadline already past deletes the key at once, as a DEL
     keyspace.deleteKeyAndNotify(db, key, 'del');
+    if (isPropagating(client)) propagateAs(client, ['DEL', key]);
   } else {
     db.setExpire(key, when);
     keyspace.signalModifiedKey(db, key);
     keyspace.notify(NotifyClass.generic, 'expire', key, db);
+    // Redis: every EXPIRE form is propagated as PEXPIREAT key <unix ms>
+    if (isPropagating(client)) propagateAs(client, ['PEXPIREAT', key, String(when)]);
   }
   client.reply.integer(1);
 }
@@ -1004,9 +1008,6 @@ const objectIdletime = {
   },
 } as const satisfies CommandSpec;
 
-/** Redis's LFU_INIT_VAL: the counter a new key starts with. */
-const LFU_INIT_VAL = 5;
-
 const objectFreq = {
   name: 'freq',
   arity: 3,
@@ -1021,12 +1022,8 @@ const objectFreq = {
   handler(client, argv) {
     if (objectLookup(client, argv[2]!) === undefined) return client.reply.nullBulk();
     if (!lfuPolicy(client)) throw new CommandError(Err.lfuNotSelected);
-    // No per-access LFU counter is kept: report the initial counter, decayed by Redis's
-    // rule (one step per lfu-decay-time minutes without access).
-    const decay = client.server.config.num('lfu-decay-time');
-    const idleMinutes = Math.floor(client.db.idleSeconds(argv[2]!) / 60);
-    const periods = decay > 0 ? Math.floor(idleMinutes / decay) : 0;
-    client.reply.integer(Math.max(0, LFU_INIT_VAL - periods));
+    // Redis's LFUDecrAndReturn over the key's access field (src/keyspace/database.ts)
+    client.reply.integer(client.db.lfuCounter(argv[2]!));
   },
 } as const satisfies CommandSpec;
 

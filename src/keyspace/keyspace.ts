@@ -1,7 +1,7 @@
 import type { Clock } from '../expiry/clock.js';
 import type { DeadlineScheduler } from '../expiry/scheduler.js';
 import { NotifyClass, type Notifier } from '../notify/notifier.js';
-import { Database, type LruClock } from './database.js';
+import { Database, LRU_STAMP_MS, newLruClock, type LruClock } from './database.js';
 import type { RemovalReason } from './values.js';
 
 export interface KeyspaceStats {
@@ -35,15 +35,16 @@ export class Keyspace {
     readonly scheduler: DeadlineScheduler,
     readonly notifier: Notifier,
   ) {
-    this.lru = { seconds: Math.floor(clock.now() / 1000) };
+    this.lru = newLruClock(clock.now());
     for (let i = 0; i < dbCount; i++) {
       this.dbs.push(new Database(i, clock, scheduler, this.deleteKeyAndNotify, this.lru));
     }
   }
 
   /** Refreshes the coarse clock used for access times (called by the server cron). */
-  tick(): void {
-    this.lru.seconds = Math.floor(this.clock.now() / 1000);
+  tick(now = this.clock.now()): void {
+    this.lru.seconds = Math.floor(now / 1000);
+    this.lru.stamp = Math.floor(now / LRU_STAMP_MS) >>> 0;
   }
 
   onModifiedKey(listener: ModifiedKeyListener): void {
@@ -52,6 +53,8 @@ export class Keyspace {
 
   /** Redis's signalModifiedKey: every write to a key, including its removal. */
   signalModifiedKey(db: Database, key: string): void {
+    // Every write ends here once it is done: an aggregate changed in place is re-charged.
+    db.recharge(key);
     for (const l of this.modifiedListeners) l(db, key);
   }
 

@@ -20,6 +20,8 @@ export interface TypedValue {
    * value that names its own key (a sale's event channel) follows it.
    */
   bindKey?(db: Database, key: string): void;
+  /** Bytes the keyspace last charged for this value (kept by Database for used_memory). */
+  memAccounted?: number;
 }
 
 export type Value = string | TypedValue;
