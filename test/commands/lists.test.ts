@@ -51,6 +51,14 @@ contractSuite('lists: pushes and pops', [
     ],
   },
   {
+    name: 'COPY of a list is a deep copy',
+    commands: [
+      ['RPUSH', 'l', 'a', 'b'], ['COPY', 'l', 'c'], ['RPUSH', 'c', 'x'], ['LRANGE', 'l', '0', '-1'], ['LRANGE', 'c', '0', '-1'],
+      ['OBJECT', 'ENCODING', 'c'], ['COPY', 'l', 'c'], ['COPY', 'l', 'c', 'REPLACE'], ['LRANGE', 'c', '0', '-1'], ['COPY', 'l', 'x', 'DB', '1'],
+      ['SELECT', '1'], ['LPOP', 'x', '5'], ['SELECT', '0'],
+    ],
+  },
+  {
     name: 'binary-safe elements',
     commands: [
       ['RPUSH', 'l', 'a\0b', '\xff\xfe', '\r\n', ' '], ['LRANGE', 'l', '0', '-1'], ['LPOS', 'l', '\xff\xfe'], ['LREM', 'l', '0', 'a\0b'],

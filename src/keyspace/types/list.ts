@@ -284,6 +284,13 @@ export class ListValue implements Iterable<string> {
     return this.range(0, this.#size - 1);
   }
 
+  /** A deep copy for COPY (elements are immutable strings, so copying the slots suffices). */
+  clone(): ListValue {
+    const copy = new ListValue();
+    for (let i = 0; i < this.#size; i++) copy.pushBack(this.at(i)!);
+    return copy;
+  }
+
   /** A rough estimate of this value's heap footprint in bytes, O(1). */
   memoryUsage(): number {
     return (
