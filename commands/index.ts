@@ -11,6 +11,7 @@ import { sortedSetsCommands } from './sortedSets.js';
 import { transactionsCommands } from './transactions.js';
 import { saleCommands } from './sale.js';
 import { aclCommands } from './acl.js';
+import { observabilityCommands } from './observability.js';
 import { persistenceCommands } from './persistence.js';
 
 /** Every command family; the server's command table is built from this list. */
@@ -27,5 +28,6 @@ export const allCommands: readonly CommandSpec[] = [
   ...transactionsCommands,
   ...saleCommands,
   ...aclCommands,
+  ...observabilityCommands,
   ...persistenceCommands,
 ];

@@ -15,6 +15,8 @@ import { DurabilityBarrier } from './persistence/durability.js';
 import { Acl } from './acl/acl.js';
 import { ClientPause } from './network/pause.js';
 import { clientInfoLine } from './network/clientInfo.js';
+import { Observability } from './observability/observability.js';
+import { registerInfoSections } from './observability/info.js';
 import { Err } from './protocol/errors.js';
 import { ConfigError } from './config.js';
 import { Persistence } from './persistence/persistence.js';
@@ -70,6 +72,8 @@ export class Server {
   readonly acl: Acl;
   /** CLIENT PAUSE state and the commands it holds. */
   readonly pause: ClientPause;
+  /** Slow log, latency monitor, per-command latency histograms (SLOWLOG, LATENCY, /metrics). */
+  readonly observability: Observability;
   /** The append-only log: propagation, group-commit fsync, rewrite, load (src/persistence). */
   readonly persistence: Persistence;
   readonly clients = new Map<number, Client>();
@@ -110,6 +114,9 @@ export class Server {
     };
     this.loadUsers();
     this.pause = new ClientPause((c, argv) => this.dispatcher.execute(c, argv));
+    this.observability = new Observability(this.config, (spec) => this.table.fullName(spec));
+    this.dispatcher.observers.push(this.observability.observe);
+    registerInfoSections(this);
     this.persistence = new Persistence(this, options.fileSystem);
     this.dispatcher.propagation = this.persistence.propagator;
     this.infoSections.set('persistence', () => this.persistence.infoFields());
@@ -171,13 +178,13 @@ export class Server {
     this.stats.totalConnections++;
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
-      socket.end(`-${Err.maxClients}\r\n`);
+      refuse(socket, Err.maxClients);
       return null;
     }
     // Redis's protected mode: no password for the default user, so only loopback peers get in
     if (this.config.bool('protected-mode') && this.acl.defaultUser.nopass && !isLoopback(socket.remoteAddress)) {
       this.stats.rejectedConnections++;
-      socket.end(`-${Err.protectedMode}\r\n`);
+      refuse(socket, Err.protectedMode);
       return null;
     }
     socket.setNoDelay(true);
@@ -272,6 +279,17 @@ export class Server {
     await Promise.all(this.listeners.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.listeners = [];
   }
+}
+
+/**
+ * Writes one error line and closes, as Redis does for a connection it will not serve
+ * (maxclients, protected mode): the socket is destroyed once the line is out, so a peer
+ * that keeps it open (or keeps sending) cannot hold the server's close.
+ */
+function refuse(socket: net.Socket, error: string): void {
+  socket.on('error', () => {});
+  socket.end(`-${error}\r\n`, () => socket.destroy());
+  socket.resume();
 }
 
 /** Redis's connIsLocal: a loopback peer (127.0.0.0/8, ::1, or IPv4-mapped loopback); no address means a local pair. */

@@ -300,3 +300,43 @@ aclContractSuite('ACL DRYRUN, WHOAMI, GENPASS', [
     ],
   },
 ]);
+
+aclContractSuite('ACL inside MULTI', [
+  {
+    name: 'denied commands are refused while queuing and EXEC aborts',
+    steps: [
+      ['admin', 'ACL', 'SETUSER', 'reader', 'on', '>pw', '~cache:*', '&events:*', '+@read', '+multi', '+exec', '+discard', '+subscribe'],
+      ['r', 'AUTH', 'reader', 'pw'],
+      ['r', 'MULTI'],
+      ['r', 'GET', 'cache:a'],
+      ['r', 'SET', 'cache:a', '1'],
+      ['r', 'GET', 'other'],
+      ['r', 'FLUSHALL'],
+      ['r', 'CONFIG', 'GET', 'x'],
+      ['r', 'EXEC'],
+      ['r', 'MULTI'],
+      ['r', 'GET', 'cache:a'],
+      ['r', 'SUBSCRIBE', 'nope'],
+      ['r', 'EXEC'],
+      ['r', 'MULTI'],
+      ['r', 'GET', 'cache:a'],
+      ['r', 'EXEC'],
+    ],
+  },
+  {
+    name: 'rules changed between queuing and EXEC: the command is replaced by an error',
+    steps: [
+      ['admin', 'ACL', 'SETUSER', 'u', 'on', '>pw', '~*', '&*', '+@all'],
+      ['admin', 'SET', 'k', 'v'],
+      ['u', 'AUTH', 'u', 'pw'],
+      ['u', 'MULTI'],
+      ['u', 'GET', 'k'],
+      ['u', 'SET', 'k', 'w'],
+      ['u', 'GET', 'k'],
+      ['u', 'PUBLISH', 'ch', 'x'],
+      ['admin', 'ACL', 'SETUSER', 'u', '-set', 'resetkeys', '~k', 'resetchannels'],
+      ['u', 'EXEC'],
+      ['admin', 'GET', 'k'],
+    ],
+  },
+]);

@@ -45,10 +45,10 @@ contractSuite('COMMAND introspection', [
  * listed here must match byte for byte (after ordering what Redis orders by hash).
  */
 const KNOWN_DIFFERENCES: Record<string, { missingSubcommands?: string[]; extraSubcommands?: string[] }> = {
-  // Client-side caching (TRACKING...) and CLIENT PAUSE are not implemented; SETINFO and
+  // Client-side caching (TRACKING...) is not implemented; SETINFO and
   // NO-TOUCH come from Redis 7.2 (clients send SETINFO on connect).
   client: {
-    missingSubcommands: ['client|caching', 'client|getredir', 'client|tracking', 'client|trackinginfo', 'client|pause', 'client|unpause'],
+    missingSubcommands: ['client|caching', 'client|getredir', 'client|tracking', 'client|trackinginfo'],
     extraSubcommands: ['client|setinfo', 'client|no-touch'],
   },
 };
