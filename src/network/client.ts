@@ -1,11 +1,12 @@
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import { ProtocolError, RequestParser } from '../protocol/requestParser.js';
+import { NameInterner, ProtocolError, RequestParser } from '../protocol/requestParser.js';
 import { ReplyWriter } from '../protocol/replyWriter.js';
 import { Err } from '../protocol/errors.js';
 import type { Database } from '../keyspace/database.js';
 import type { Subscriber } from '../pubsub/broker.js';
 import type { CommandSpec } from '../dispatch/commandSpec.js';
+import type { CommandTable } from '../dispatch/commandTable.js';
 import type { Server } from '../server.js';
 import type { Config, OutputBufferLimit, OutputBufferLimits } from '../config.js';
 import type { ParserLimits } from '../protocol/requestParser.js';
@@ -67,6 +68,20 @@ class NetworkSettings implements ParserLimits {
     this.queryBufferLimit = config.num('client-query-buffer-limit');
     this.outputLimits = config.get<OutputBufferLimits>('client-output-buffer-limit');
   }
+}
+
+/** The command names of a table, lower and upper case, as clients send them (see NameInterner). */
+const namesByTable = new WeakMap<CommandTable, NameInterner>();
+function commandNames(table: CommandTable): NameInterner {
+  let names = namesByTable.get(table);
+  if (names === undefined) {
+    namesByTable.set(table, (names = new NameInterner()));
+    for (const spec of table.commands) {
+      names.add(spec.name);
+      names.add(spec.name.toUpperCase());
+    }
+  }
+  return names;
 }
 
 const settingsByConfig = new WeakMap<Config, NetworkSettings>();
@@ -153,7 +168,7 @@ export class Client implements Subscriber {
     this.settings = networkSettings(server.config);
     this.authenticated = server.config.str('requirepass') === '';
     this.reply = new ReplyWriter(this.sink);
-    this.parser = new RequestParser(this.settings);
+    this.parser = new RequestParser(this.settings, commandNames(server.table));
     const fast = adoptForFastRead(socket, this.onRead);
     if (fast !== null) {
       socket = fast;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { PROTO_INLINE_MAX_SIZE, ProtocolError, RequestParser } from '../../src/protocol/requestParser.js';
+import { NameInterner, PROTO_INLINE_MAX_SIZE, ProtocolError, RequestParser, latin1String } from '../../src/protocol/requestParser.js';
 
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
 
@@ -294,6 +294,43 @@ describe('RequestParser: borrowed chunks', () => {
           shared.fill(0x21); // the next read overwrites the shared buffer
         }
         expect(got).toEqual(requests.map((r) => r.argv));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('argument strings', () => {
+  it('latin1String copies any bytes of any length exactly', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 70 }), fc.nat(5), (bytes, offset) => {
+        const buf = Buffer.concat([Buffer.alloc(offset, 0x2a), Buffer.from(bytes)]);
+        expect(latin1String(buf, offset, buf.length)).toBe(Buffer.from(bytes).toString('latin1'));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('recognises known command names from their bytes, and only those', () => {
+    const names = new NameInterner();
+    for (const n of ['get', 'GET', 'set', 'SET', 'client', 'CLIENT']) names.add(n);
+    const find = (s: string) => names.find(latin1(`xx${s}yy`), 2, 2 + s.length);
+    expect(find('GET')).toBe('GET');
+    expect(find('client')).toBe('client');
+    expect(find('Get')).toBeUndefined();
+    expect(find('GETX')).toBeUndefined();
+    expect(find('')).toBeUndefined();
+    expect(find('x'.repeat(40))).toBeUndefined();
+  });
+
+  it('parses the same with a name interner as without', () => {
+    const names = new NameInterner();
+    for (const n of ['PING', 'ping', 'a', '', '\x00', 'SET', 'get']) names.add(n);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(multibulk, inline, noise), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 10 }), (requests, points) => {
+        const stream = latin1(requests.map((r) => r.wire).join(''));
+        const chunks = cut(stream, points);
+        expect(parseChunks(chunks, new RequestParser({ maxBulkLen: 1 << 30 }, names))).toEqual(parseChunks(chunks));
       }),
       { numRuns: 300 },
     );
