@@ -8,6 +8,7 @@ import { hashesCommands } from './hashes.js';
 import { listsCommands } from './lists.js';
 import { setsCommands } from './sets.js';
 import { sortedSetsCommands } from './sortedSets.js';
+import { blockingCommands } from './blocking.js';
 import { transactionsCommands } from './transactions.js';
 import { saleCommands } from './sale.js';
 import { aclCommands } from './acl.js';
@@ -25,6 +26,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...listsCommands,
   ...setsCommands,
   ...sortedSetsCommands,
+  ...blockingCommands,
   ...transactionsCommands,
   ...saleCommands,
   ...aclCommands,
