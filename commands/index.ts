@@ -12,6 +12,7 @@ import { blockingCommands } from './blocking.js';
 import { transactionsCommands } from './transactions.js';
 import { saleCommands } from './sale.js';
 import { aclCommands } from './acl.js';
+import { memoryCommands } from './memory.js';
 import { observabilityCommands } from './observability.js';
 import { persistenceCommands } from './persistence.js';
 
@@ -30,6 +31,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...transactionsCommands,
   ...saleCommands,
   ...aclCommands,
+  ...memoryCommands,
   ...observabilityCommands,
   ...persistenceCommands,
 ];

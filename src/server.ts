@@ -17,6 +17,7 @@ import { ClientPause } from './network/pause.js';
 import { clientInfoLine } from './network/clientInfo.js';
 import { Observability } from './observability/observability.js';
 import { registerInfoSections } from './observability/info.js';
+import { MemoryManager } from './memory/manager.js';
 import { Err } from './protocol/errors.js';
 import { ConfigError } from './config.js';
 import { Persistence } from './persistence/persistence.js';
@@ -76,6 +77,8 @@ export class Server {
   readonly observability: Observability;
   /** The append-only log: propagation, group-commit fsync, rewrite, load (src/persistence). */
   readonly persistence: Persistence;
+  /** maxmemory: used_memory accounting, eviction, the OOM gate (src/memory). */
+  readonly memory: MemoryManager;
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
   readonly stats: ServerStats = { startedAt: Date.now(), totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0, readsProcessed: 0, writesProcessed: 0, dirty: 0 };
@@ -121,6 +124,7 @@ export class Server {
     this.dispatcher.propagation = this.persistence.propagator;
     this.infoSections.set('persistence', () => this.persistence.infoFields());
     this.shutdownHooks.push(() => this.persistence.stop());
+    this.memory = new MemoryManager(this);
     this.keyspace.onModifiedKey(() => this.stats.dirty++);
     this.config.onChange((name, value) => {
       if (name === 'notify-keyspace-events') this.notifier.flags = parseNotifyFlags(value as string) ?? 0;
@@ -261,6 +265,7 @@ export class Server {
   /** Redis's serverCron: the coarse clock, idle client timeouts. */
   private serverCron(): void {
     if (!this.clock.paused) this.keyspace.tick();
+    this.memory.notePeak();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const cutoff = Date.now() - timeout * 1000;

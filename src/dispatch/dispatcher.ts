@@ -98,6 +98,14 @@ export class Dispatcher {
         return;
       }
     }
+    // Redis's processCommand: with maxmemory set, evict first, then refuse what may grow memory (src/memory)
+    if (server.memory.maxmemory > 0) {
+      const oom = server.memory.beforeCommand(client, spec);
+      if (oom !== null) {
+        this.reject(client, oom, spec);
+        return;
+      }
+    }
     if (client.resp === 2 && client.subscriptionCount > 0 && !SUBSCRIBED_MODE_ALLOWED.has(spec.name)) {
       this.reject(client, Err.pubsubContext(this.table.fullName(spec)), spec);
       return;

@@ -65,6 +65,8 @@ export const Err = {
     'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   lfuSelected:
     'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  /** Redis's shared.oomerr: a denyoom command while over maxmemory with nothing left to evict. */
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
   lcsNotStrings: 'ERR The specified keys must contain string values',
   lcsLenAndIdx: 'ERR If you want both the length and indexes, please just use IDX.',
   lcsTooLong: 'ERR String too long for LCS',

@@ -1,0 +1,165 @@
+import { LRU_STAMP_MS, lfuDecrAndReturn, type Database, type LruClock } from '../keyspace/database.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Value } from '../keyspace/values.js';
+
+/** The eight maxmemory policies, as CONFIG names them. */
+export type MaxmemoryPolicy =
+  | 'volatile-lru' | 'volatile-lfu' | 'volatile-random' | 'volatile-ttl'
+  | 'allkeys-lru' | 'allkeys-lfu' | 'allkeys-random' | 'noeviction';
+
+/** Redis's EVPOOL_SIZE: the best candidates kept between evictions. */
+export const EVICTION_POOL_SIZE = 16;
+
+/** Sale keys hold buyers' reservations: never evicted, whatever the policy. */
+function evictable(value: Value): boolean {
+  return typeof value === 'string' || value.type !== 'sale';
+}
+
+interface PoolEntry {
+  key: string;
+  db: Database;
+  /** Higher is a better victim: idle time, 255 - LFU counter, or how soon the TTL ends. */
+  score: number;
+}
+
+/**
+ * Picks keys to evict as Redis's evict.c does: for the LRU, LFU and TTL policies, sample
+ * `maxmemory-samples` keys of every database (of its volatile keys for volatile-*) into a
+ * pool of the 16 best candidates kept from one eviction to the next, and take the best;
+ * for the random policies, a random key of the next database in turn.
+ *
+ * Two refinements over Redis, both for the hit ratio: LRU stamps have 4 ms resolution
+ * instead of 1 s (so keys touched within the same second are still ordered), and a
+ * candidate's score is read again when it is picked, so a key that was accessed since it
+ * was sampled goes back into the pool with its new score instead of being evicted.
+ */
+export class Evictor {
+  policy: MaxmemoryPolicy = 'noeviction';
+  samples = 5;
+  private readonly pool: PoolEntry[] = [];
+  /** Round robin over databases for the random policies (Redis's next_db). */
+  private nextDb = 0;
+
+  constructor(private readonly keyspace: Keyspace) {}
+
+  private get lru(): LruClock {
+    return this.keyspace.lru;
+  }
+
+  /** A key to evict and its database, or null when nothing may be evicted. */
+  selectVictim(): { db: Database; key: string } | null {
+    const policy = this.policy;
+    if (policy === 'noeviction') return null;
+    const volatile = policy.startsWith('volatile-');
+    if (policy.endsWith('-random')) return this.randomVictim(volatile);
+    const dbs = this.keyspace.dbs;
+    // Bounded: every round either samples something new or finds nothing to sample.
+    for (let round = 0; round < 64; round++) {
+      let sampled = 0;
+      for (const db of dbs) {
+        if ((volatile ? db.expiresCount : db.size) === 0) continue;
+        sampled += this.populate(db, volatile);
+      }
+      if (sampled === 0 && this.pool.length === 0) return null;
+      const best = this.popBest();
+      if (best !== null) return best;
+      if (sampled === 0) return null;
+    }
+    return null;
+  }
+
+  /** Forgets the pool (FLUSHALL, a policy change). */
+  reset(): void {
+    this.pool.length = 0;
+  }
+
+  private score(value: Value, access: number, expireAt: number | undefined): number {
+    switch (this.policy) {
+      case 'allkeys-lru':
+      case 'volatile-lru':
+        return (this.lru.stamp - access) >>> 0;
+      case 'allkeys-lfu':
+      case 'volatile-lfu':
+        return 255 - lfuDecrAndReturn(access, this.lru);
+      default:
+        // volatile-ttl: the sooner the deadline, the better the victim.
+        return expireAt === undefined ? -Infinity : -expireAt;
+    }
+  }
+
+  /** Redis's evictionPoolPopulate: samples `samples` keys of db into the sorted pool. */
+  private populate(db: Database, volatile: boolean): number {
+    return db.sample(this.samples, volatile, (key, value, access, expireAt) => {
+      if (!evictable(value)) return;
+      this.insert(key, db, this.score(value, access, expireAt));
+    });
+  }
+
+  /** Keeps the pool sorted by ascending score, at most EVICTION_POOL_SIZE entries. */
+  private insert(key: string, db: Database, score: number): void {
+    const pool = this.pool;
+    let k = 0;
+    while (k < pool.length && pool[k]!.score < score) k++;
+    if (pool.length >= EVICTION_POOL_SIZE) {
+      // Worse than every candidate in a full pool.
+      if (k === 0) return;
+      pool.shift();
+      k--;
+    }
+    // The same key sampled again: keep one entry, with the fresher score.
+    for (let j = 0; j < pool.length; j++) {
+      if (pool[j]!.key === key && pool[j]!.db === db) {
+        pool.splice(j, 1);
+        if (j < k) k--;
+        break;
+      }
+    }
+    pool.splice(k, 0, { key, db, score });
+  }
+
+  /** The best live candidate, re-scored: one touched since it was sampled goes back in. */
+  private popBest(): { db: Database; key: string } | null {
+    const pool = this.pool;
+    const volatile = this.policy.startsWith('volatile-');
+    let rescored = 0;
+    while (pool.length > 0) {
+      const e = pool.pop()!;
+      const value = e.db.get(e.key, false);
+      // Gone since it was sampled (deleted, expired, evicted): a ghost entry.
+      if (value === undefined || !evictable(value)) continue;
+      const expireAt = e.db.getExpire(e.key);
+      if (volatile && expireAt === undefined) continue;
+      const now = this.score(value, e.db.accessOf(e.key)!, expireAt);
+      if (now < e.score && rescored < EVICTION_POOL_SIZE) {
+        rescored++;
+        this.insert(e.key, e.db, now);
+        continue;
+      }
+      return { db: e.db, key: e.key };
+    }
+    return null;
+  }
+
+  private randomVictim(volatile: boolean): { db: Database; key: string } | null {
+    const dbs = this.keyspace.dbs;
+    for (let n = 0; n < dbs.length; n++) {
+      const db = dbs[this.nextDb]!;
+      this.nextDb = (this.nextDb + 1) % dbs.length;
+      if ((volatile ? db.expiresCount : db.size) === 0) continue;
+      // A few tries: the sample may land on sale keys only.
+      for (let attempt = 0; attempt < 8; attempt++) {
+        let found: string | null = null;
+        db.sample(1, volatile, (key, value) => {
+          if (evictable(value)) found = key;
+        });
+        if (found !== null) return { db, key: found };
+      }
+    }
+    return null;
+  }
+}
+
+/** Idle milliseconds of an LRU stamp (for MEMORY DOCTOR and tests). */
+export function idleMsOf(lru: LruClock, stamp: number): number {
+  return ((lru.stamp - stamp) >>> 0) * LRU_STAMP_MS;
+}

@@ -1,0 +1,236 @@
+import os from 'node:os';
+import v8 from 'node:v8';
+import type { CommandSpec } from '../dispatch/commandSpec.js';
+import type { Client } from '../network/client.js';
+import { Err } from '../protocol/errors.js';
+import type { Server } from '../server.js';
+import { LRU_STAMP_MS } from '../keyspace/database.js';
+import { Evictor, type MaxmemoryPolicy } from './eviction.js';
+
+/** Commands a client in MULTI may still send when out of memory (Redis's processCommand). */
+const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
+
+/** Redis's bytesToHuman. */
+export function bytesToHuman(n: number): string {
+  if (n < 1024) return `${n}B`;
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(2)}${units[u]}`;
+}
+
+export interface MemorySnapshot {
+  /** used_memory: the dataset estimate plus clients' buffers. */
+  used: number;
+  dataset: number;
+  clients: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/**
+ * Bounded memory (issue 6). used_memory is the keyspace's own estimate of its keys and
+ * values (src/memory/sizes.ts, kept by Database on every write) plus what clients hold in
+ * query and output buffers; maxmemory bounds the dataset part, and eviction runs before
+ * every command while it is over, as Redis's performEvictions does from processCommand.
+ * The process's fixed base (the Node runtime, code, the empty tables: about 60 MB of RSS)
+ * is not counted, as Redis does not count its binary.
+ */
+export class MemoryManager {
+  readonly evictor: Evictor;
+  /** maxmemory in bytes; 0 is no limit. */
+  maxmemory = 0;
+  private peak = 0;
+  private peakAt = Date.now();
+  /** OOM replies given (for INFO). */
+  oomRejections = 0;
+  /** Times performEvictions ran over the limit, and time spent evicting (INFO stats). */
+  evictionRuns = 0;
+  evictionMicros = 0;
+
+  constructor(private readonly server: Server) {
+    this.evictor = new Evictor(server.keyspace);
+    const config = server.config;
+    this.apply('maxmemory', config.num('maxmemory'));
+    this.apply('maxmemory-policy', config.str('maxmemory-policy'));
+    this.apply('maxmemory-samples', config.num('maxmemory-samples'));
+    this.apply('lfu-log-factor', config.num('lfu-log-factor'));
+    this.apply('lfu-decay-time', config.num('lfu-decay-time'));
+    config.onChange((name, value) => this.apply(name, value));
+    // INFO memory: every field comes from here (the extension replaces the built-in ones).
+    server.infoSections.set('memory', () => this.infoFields());
+  }
+
+  private apply(name: string, value: unknown): void {
+    const lru = this.server.keyspace.lru;
+    switch (name) {
+      case 'maxmemory':
+        this.maxmemory = value as number;
+        // Redis: lowering maxmemory below the data evicts at once (CONFIG SET).
+        if (this.maxmemory > 0) this.performEvictions();
+        break;
+      case 'maxmemory-policy':
+        this.evictor.policy = value as MaxmemoryPolicy;
+        this.evictor.reset();
+        lru.lfu = (value as string).endsWith('-lfu');
+        break;
+      case 'maxmemory-samples':
+        this.evictor.samples = value as number;
+        break;
+      case 'lfu-log-factor':
+        lru.lfuLogFactor = value as number;
+        break;
+      case 'lfu-decay-time':
+        lru.lfuDecayTime = value as number;
+        break;
+    }
+  }
+
+  /**
+   * The dispatcher's gate, for every command while maxmemory is set (Redis's
+   * processCommand): refresh the LRU stamp, evict what is over, and refuse a command that
+   * may grow memory (denyoom, or anything queued in MULTI) when nothing more could go.
+   * Returns the error to reply, or null.
+   */
+  beforeCommand(client: Client, spec: CommandSpec): string | null {
+    const ks = this.server.keyspace;
+    ks.lru.stamp = Math.floor(this.server.clock.now() / LRU_STAMP_MS) >>> 0;
+    if (ks.lru.datasetBytes <= this.maxmemory || this.performEvictions()) return null;
+    let reject = spec.flags.includes('denyoom');
+    if (client.multi !== null) {
+      if (spec.name === 'exec') reject = client.multi.queue.some((q) => q.spec.flags.includes('denyoom'));
+      else if (!OOM_EXEMPT_IN_MULTI.has(spec.name)) reject = true;
+    }
+    if (!reject) return null;
+    this.oomRejections++;
+    return Err.oom;
+  }
+
+  /**
+   * Redis's performEvictions: evicts through the removal funnel (evicted_keys, `evicted`
+   * events, WATCH, the log) until the dataset fits. Returns false when it still does not
+   * fit and nothing more may be evicted (noeviction, only sale keys, no volatile keys).
+   */
+  performEvictions(): boolean {
+    const ks = this.server.keyspace;
+    if (this.maxmemory === 0 || ks.lru.datasetBytes <= this.maxmemory) return true;
+    // Nothing is evicted while the log loads (Redis: not while loading).
+    if (this.server.dispatcher.loading) return true;
+    const start = performance.now();
+    this.evictionRuns++;
+    let ok = true;
+    while (ks.lru.datasetBytes > this.maxmemory) {
+      const victim = this.evictor.selectVictim();
+      if (victim === null) {
+        ok = false;
+        break;
+      }
+      ks.deleteKeyAndNotify(victim.db, victim.key, 'evicted');
+    }
+    this.evictionMicros += (performance.now() - start) * 1000;
+    return ok;
+  }
+
+  /** Bytes clients hold in query and output buffers (Redis's mem_clients_normal). */
+  clientsBytes(): number {
+    let n = 0;
+    for (const c of this.server.clients.values()) n += c.parser.bufferedBytes + c.outputBytes;
+    return n;
+  }
+
+  snapshot(): MemorySnapshot {
+    const mem = process.memoryUsage();
+    const dataset = this.server.keyspace.lru.datasetBytes;
+    const clients = this.clientsBytes();
+    const used = dataset + clients;
+    this.notePeak(used);
+    return {
+      used,
+      dataset,
+      clients,
+      rss: mem.rss,
+      heapUsed: mem.heapUsed,
+      heapTotal: mem.heapTotal,
+      external: mem.external,
+      arrayBuffers: mem.arrayBuffers,
+    };
+  }
+
+  notePeak(used = this.server.keyspace.lru.datasetBytes): void {
+    if (used > this.peak) {
+      this.peak = used;
+      this.peakAt = Date.now();
+    }
+  }
+
+  get peakBytes(): number {
+    return this.peak;
+  }
+
+  /** CONFIG RESETSTAT: the peak starts over from now. */
+  resetStats(): void {
+    this.peak = 0;
+    this.notePeak();
+    this.oomRejections = 0;
+    this.evictionRuns = 0;
+    this.evictionMicros = 0;
+  }
+
+  infoFields(): [string, string | number][] {
+    const s = this.snapshot();
+    const total = os.totalmem();
+    const policy = this.server.config.str('maxmemory-policy');
+    const heap = v8.getHeapStatistics();
+    const perc = (a: number, b: number) => `${b === 0 ? '0.00' : ((a * 100) / b).toFixed(2)}%`;
+    const frag = s.used === 0 ? 0 : s.rss / s.used;
+    return [
+      ['used_memory', s.used],
+      ['used_memory_human', bytesToHuman(s.used)],
+      ['used_memory_rss', s.rss],
+      ['used_memory_rss_human', bytesToHuman(s.rss)],
+      ['used_memory_peak', this.peak],
+      ['used_memory_peak_human', bytesToHuman(this.peak)],
+      ['used_memory_peak_perc', perc(s.used, this.peak)],
+      ['used_memory_overhead', s.clients],
+      ['used_memory_startup', 0],
+      ['used_memory_dataset', s.dataset],
+      ['used_memory_dataset_perc', perc(s.dataset, s.used)],
+      // The V8 view: the heap in use (data and garbage), its committed size, memory outside it.
+      ['used_memory_vm_heap', s.heapUsed],
+      ['used_memory_vm_heap_total', s.heapTotal],
+      ['used_memory_vm_heap_limit', heap.heap_size_limit],
+      ['used_memory_vm_external', s.external],
+      ['allocator_allocated', s.heapUsed + s.external],
+      ['allocator_active', s.heapTotal + s.external],
+      ['allocator_resident', s.rss],
+      ['total_system_memory', total],
+      ['total_system_memory_human', bytesToHuman(total)],
+      ['maxmemory', this.maxmemory],
+      ['maxmemory_human', bytesToHuman(this.maxmemory)],
+      ['maxmemory_policy', policy],
+      ['mem_fragmentation_ratio', frag.toFixed(2)],
+      ['mem_fragmentation_bytes', s.rss - s.used],
+      ['mem_not_counted_for_evict', s.clients],
+      ['mem_replication_backlog', 0],
+      ['mem_clients_slaves', 0],
+      ['mem_clients_normal', s.clients],
+      ['mem_aof_buffer', 0],
+      ['mem_allocator', `v8-${process.versions.v8}`],
+      ['active_defrag_running', 0],
+      ['lazyfree_pending_objects', 0],
+      ['lazyfreed_objects', 0],
+    ];
+  }
+
+  /** Seconds since the peak was reached (MEMORY DOCTOR). */
+  get peakAgeSeconds(): number {
+    return Math.floor((Date.now() - this.peakAt) / 1000);
+  }
+}
