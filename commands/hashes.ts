@@ -5,6 +5,7 @@ import type { Client } from '../src/network/client.js';
 import { HashValue, liveEncodingLimits } from '../src/keyspace/types/index.js';
 import { NotifyClass } from '../src/notify/notifier.js';
 import { Err } from '../src/protocol/errors.js';
+import { isPropagating, propagateAs } from '../src/persistence/propagation.js';
 import { parseStrictBigInt, parseStrictInt } from '../src/util/numbers.js';
 import { addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, parseLongDouble } from '../src/util/longDouble.js';
 import {
@@ -192,6 +193,8 @@ function hincrbyfloatCommand(client: Client, argv: string[]): void {
   hash.set(field, text);
   client.reply.bulk(text);
   hashWritten(client, key, 'hincrbyfloat');
+  // Redis: propagated as HSET key field result, so float rounding cannot differ on replay
+  if (isPropagating(client)) propagateAs(client, ['HSET', key, field, text]);
 }
 
 // ---- HRANDFIELD, HSCAN -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { NotifyClass } from '../src/notify/notifier.js';
 import { Err } from '../src/protocol/errors.js';
 import type { ReplyWriter } from '../src/protocol/replyWriter.js';
 import { blockForKeys, mayBlock, parseBlockingTimeout, type ServeBlocked } from '../src/blocking/index.js';
+import { isPropagating, propagateAlso, propagateAs } from '../src/persistence/propagation.js';
 import { longArg, positiveLongArg, readTyped, writeTyped } from './collections.js';
 
 /** Redis's LIST_HEAD / LIST_TAIL. */
@@ -381,15 +382,33 @@ function lmpopCommand(client: Client, argv: string[]): void {
 
 // ---- BLPOP, BRPOP, BLMPOP, BLMOVE, BRPOPLPUSH -----------------------------------------------------
 
+/** The non-blocking form of a pop, as Redis propagates a blocking one: LPOP/RPOP key [count]. */
+function popRecord(key: string, where: Where, count: number): string[] {
+  const name = where === 'head' ? 'LPOP' : 'RPOP';
+  return count === -1 ? [name, key] : [name, key, String(count)];
+}
+
+function moveRecord(src: string, dst: string, from: Where, to: Where): string[] {
+  return ['LMOVE', src, dst, from === 'head' ? 'LEFT' : 'RIGHT', to === 'head' ? 'LEFT' : 'RIGHT'];
+}
+
 // Serving a blocked client (Redis's serveClientBlockedOnList): the same pops as above, on
-// behalf of the blocked client, into its reply slot.
-const serveLpop: ServeBlocked = (client, reply, db, key, value) =>
+// behalf of the blocked client, into its reply slot. Redis: logged as the non-blocking form,
+// after the command that made the key ready.
+const serveLpop: ServeBlocked = (client, reply, db, key, value) => {
   popOneWithKey(reply, client.server.keyspace, db, key, value as ListValue, 'head');
-const serveRpop: ServeBlocked = (client, reply, db, key, value) =>
+  propagateAlso(client.server, db.index, popRecord(key, 'head', -1));
+};
+const serveRpop: ServeBlocked = (client, reply, db, key, value) => {
   popOneWithKey(reply, client.server.keyspace, db, key, value as ListValue, 'tail');
+  propagateAlso(client.server, db.index, popRecord(key, 'tail', -1));
+};
 
 function serveMpop(where: Where, count: number): ServeBlocked {
-  return (client, reply, db, key, value) => popRangeWithKey(reply, client.server.keyspace, db, key, value as ListValue, where, count);
+  return (client, reply, db, key, value) => {
+    popRangeWithKey(reply, client.server.keyspace, db, key, value as ListValue, where, count);
+    propagateAlso(client.server, db.index, popRecord(key, where, count));
+  };
 }
 
 function serveMove(dst: string, from: Where, to: Where): ServeBlocked {
@@ -401,6 +420,7 @@ function serveMove(dst: string, from: Where, to: Where): ServeBlocked {
       return;
     }
     moveElement(reply, client.server.keyspace, db, key, value as ListValue, dst, dest, from, to);
+    propagateAlso(client.server, db.index, moveRecord(key, dst, from, to));
   };
 }
 
@@ -417,6 +437,8 @@ function blockingPopGeneric(client: Client, candidates: readonly string[], where
   if (found !== null) {
     if (count === -1) popOneWithKey(client.reply, keyspace, db, found[0], found[1], where);
     else popRangeWithKey(client.reply, keyspace, db, found[0], found[1], where, count);
+    // Redis: a blocking pop served at once is propagated as the plain pop
+    if (isPropagating(client)) propagateAs(client, popRecord(found[0], where, count));
     return;
   }
   if (!mayBlock(client)) {
@@ -446,6 +468,8 @@ function blmoveGeneric(client: Client, src: string, dst: string, from: Where, to
   const source = writeTyped(client.db, src, ListValue);
   if (source !== undefined) {
     lmoveGeneric(client, src, dst, from, to);
+    // Redis: propagated as LMOVE (BRPOPLPUSH too)
+    if (isPropagating(client)) propagateAs(client, moveRecord(src, dst, from, to));
     return;
   }
   if (!mayBlock(client)) {

@@ -14,6 +14,8 @@ import {
   saleErrorText,
 } from '../src/sale/index.js';
 import { lookupKeyRead } from './keys.js';
+import { isPropagating, propagateAs, propagateNothing } from '../src/persistence/propagation.js';
+import { saleApplyRecord } from '../src/persistence/internalRecords.js';
 
 /**
  * The flash-sale commands (shared/spec/sale.md). Handlers parse argv, find the sale, call
@@ -143,8 +145,17 @@ export const reserve = {
       c.finish();
     }
     const result = saleForWrite(client.db, argv[1]!).reserve(argv[2]!, lot);
-    if (typeof result === 'object') client.reply.bulk(result.code);
-    else client.reply.error(saleErrorText(result, lot));
+    if (typeof result === 'object') {
+      // Propagated with the lot, code and deadline it drew, so replay recreates this very
+      // hold (sale.md Durability); in the log before the reply like every record.
+      if (isPropagating(client)) propagateAs(client, saleApplyRecord(argv[1]!, result.lot, argv[2]!, result.code, 'held', result.holdDeadline));
+      client.reply.bulk(result.code);
+    } else {
+      // A refusal may still have expired a dead hold on the way: nothing to log (replay
+      // expires it from its deadline).
+      propagateNothing(client);
+      client.reply.error(saleErrorText(result, lot));
+    }
   },
 } as const satisfies CommandSpec;
 
@@ -161,7 +172,12 @@ export const purchase = {
   handler(client, argv) {
     const result = saleForWrite(client.db, argv[1]!).purchase(argv[2]!);
     if (typeof result === 'number') replyDurable(client, writeInteger, result);
-    else replyDurable(client, writeError, saleErrorText(result));
+    else {
+      // Logged only when it succeeded (replay runs before any deadline, so a PURCHASE of a
+      // hold that had expired must not be replayed)
+      propagateNothing(client);
+      replyDurable(client, writeError, saleErrorText(result));
+    }
   },
 } as const satisfies CommandSpec;
 
@@ -178,7 +194,10 @@ export const confirm = {
   handler(client, argv) {
     const result = saleForWrite(client.db, argv[1]!).confirm(argv[2]!);
     if (typeof result === 'number') replyDurable(client, writeOk, null);
-    else replyDurable(client, writeError, saleErrorText(result));
+    else {
+      propagateNothing(client);
+      replyDurable(client, writeError, saleErrorText(result));
+    }
   },
 } as const satisfies CommandSpec;
 
@@ -194,6 +213,8 @@ export const cancel = {
   arguments: codeArgs,
   handler(client, argv) {
     const result = saleForWrite(client.db, argv[1]!).cancel(argv[2]!);
+    // Logged only when it released a lot
+    if (result !== 1) propagateNothing(client);
     if (typeof result === 'number') replyDurable(client, writeInteger, result);
     else replyDurable(client, writeError, saleErrorText(result));
   },
@@ -212,8 +233,14 @@ export const saleMark = {
   handler(client, argv) {
     const lot = intArg(argv[2]!);
     const result = saleForWrite(client.db, argv[1]!).mark(lot, argv[3]!);
-    if (typeof result === 'object') replyDurable(client, writeOk, null);
-    else replyDurable(client, writeError, saleErrorText(result, lot));
+    if (typeof result === 'object') {
+      // Propagated with the code it drew (sale.md Durability)
+      if (isPropagating(client)) propagateAs(client, saleApplyRecord(argv[1]!, lot, argv[3]!, result.code, 'confirmed'));
+      replyDurable(client, writeOk, null);
+    } else {
+      propagateNothing(client);
+      replyDurable(client, writeError, saleErrorText(result, lot));
+    }
   },
 } as const satisfies CommandSpec;
 

@@ -5,6 +5,7 @@ import type { Client } from '../src/network/client.js';
 import { SetValue, liveEncodingLimits } from '../src/keyspace/types/index.js';
 import { NotifyClass } from '../src/notify/notifier.js';
 import { Err } from '../src/protocol/errors.js';
+import { isPropagating, propagateAs } from '../src/persistence/propagation.js';
 import {
   EMPTY_SCAN,
   deleteEmptied,
@@ -146,6 +147,8 @@ function spopCommand(client: Client, argv: string[]): void {
       return;
     }
     const member = set.popRandom()!;
+    // Redis: the random choice is propagated as SREM key member
+    if (isPropagating(client)) propagateAs(client, ['SREM', key, member]);
     keyspace.notify(NotifyClass.set, 'spop', key, db);
     client.reply.bulk(member);
     if (set.size === 0) deleteEmptied(client, key);
@@ -165,9 +168,17 @@ function spopCommand(client: Client, argv: string[]): void {
     for (const m of set) all.add(m);
     replySet(client, all, all.size);
     deleteEmptied(client, key);
+    // Redis: propagated as DEL key
+    if (isPropagating(client)) propagateAs(client, ['DEL', key]);
     return;
   }
   const popped = set.popRandomMany(count);
+  // Redis: propagated as SREM key member..., 1024 members per record
+  if (isPropagating(client)) {
+    const records: string[][] = [];
+    for (let i = 0; i < popped.length; i += 1024) records.push(['SREM', key, ...popped.slice(i, i + 1024)]);
+    propagateAs(client, ...records);
+  }
   replySet(client, popped, popped.length);
   keyspace.signalModifiedKey(db, key);
 }

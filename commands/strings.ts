@@ -9,6 +9,7 @@ import { Err } from '../src/protocol/errors.js';
 import { addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, parseLongDouble } from '../src/util/longDouble.js';
 import { parseStrictBigInt, parseStrictInt } from '../src/util/numbers.js';
 import { int64Arg, lookupKeyRead, setDeadline, stringEncodings } from './keys.js';
+import { isPropagating, propagateAs } from '../src/persistence/propagation.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -130,7 +131,11 @@ function setGeneric(client: Client, key: string, value: string, o: StringOptions
     }
   }
   setString(client, db, key, value, (f & KEEPTTL) !== 0);
-  if (deadline !== null) applyDeadline(client, db, key, deadline);
+  if (deadline !== null) {
+    applyDeadline(client, db, key, deadline);
+    // Redis: propagated as SET key value PXAT <unix ms>, so a restart keeps the same deadline
+    if (isPropagating(client)) propagateAs(client, ['SET', key, value, 'PXAT', String(deadline)]);
+  }
   if (!(f & SET_GET)) client.reply.ok();
 }
 
@@ -217,6 +222,8 @@ function setWithTtl(client: Client, argv: string[], unit: number, cmd: string): 
   const key = argv[1]!;
   setString(client, db, key, argv[3]!);
   applyDeadline(client, db, key, deadline);
+  // Redis: propagated as SET key value PXAT <unix ms>
+  if (isPropagating(client)) propagateAs(client, ['SET', key, argv[3]!, 'PXAT', String(deadline)]);
   client.reply.ok();
 }
 
@@ -354,13 +361,18 @@ export const getex = {
     if (deadline !== null && o.flags & (EXAT | PXAT) && deadline <= keyspace.clock.now()) {
       // Redis: an absolute time already past deletes the key, as a DEL
       keyspace.deleteKeyAndNotify(db, key, 'del');
+      if (isPropagating(client)) propagateAs(client, ['DEL', key]);
     } else if (deadline !== null) {
       db.setExpire(key, deadline);
       keyspace.signalModifiedKey(db, key);
       keyspace.notify(NotifyClass.generic, 'expire', key, db);
+      // Redis: propagated as PEXPIREAT key <unix ms>
+      if (isPropagating(client)) propagateAs(client, ['PEXPIREAT', key, String(deadline)]);
     } else if (o.flags & PERSIST && db.removeExpire(key)) {
       keyspace.signalModifiedKey(db, key);
       keyspace.notify(NotifyClass.generic, 'persist', key, db);
+      // Redis: propagated as PERSIST key
+      if (isPropagating(client)) propagateAs(client, ['PERSIST', key]);
     }
   },
 } as const satisfies CommandSpec;
@@ -574,6 +586,8 @@ export const incrbyfloat = {
     // Redis makes the result with createStringObject: embstr even when it reads as an integer
     stringEncodings(keyspace).mark(db, key, text, 'embstr');
     keyspace.notify(NotifyClass.string, 'incrbyfloat', key, db);
+    // Redis: propagated as SET key result KEEPTTL, so float rounding cannot differ on replay
+    if (isPropagating(client)) propagateAs(client, ['SET', key, text, 'KEEPTTL']);
     client.reply.bulk(text);
   },
 } as const satisfies CommandSpec;

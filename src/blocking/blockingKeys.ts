@@ -5,6 +5,7 @@ import type { Client, DeferredReply } from '../network/client.js';
 import { Err } from '../protocol/errors.js';
 import type { ReplyWriter } from '../protocol/replyWriter.js';
 import type { Server } from '../server.js';
+import { resolveAfterLogged } from '../persistence/propagation.js';
 
 /** What a blocked client waits for (Redis's BLOCKED_LIST, BLOCKED_ZSET). */
 export type BlockedType = 'list' | 'zset';
@@ -154,7 +155,7 @@ export class BlockingKeys implements DeadlineOwner<BlockedClient> {
       this.release(b, true);
       b.serve(b.client, b.slot.reply, db, key, value);
       if (b.silent) b.slot.text = '';
-      this.finish(b);
+      this.finish(b, true);
     }
   }
 
@@ -187,9 +188,11 @@ export class BlockingKeys implements DeadlineOwner<BlockedClient> {
   }
 
   /** The reply goes out in order and the client goes on with what it sent meanwhile. */
-  private finish(b: BlockedClient): void {
+  private finish(b: BlockedClient, served = false): void {
     const client = b.client;
-    client.resolve(b.slot);
+    // A served pop is a write: with appendfsync always its reply waits for its record's fsync.
+    if (served) resolveAfterLogged(client, b.slot);
+    else client.resolve(b.slot);
     if (client.blockedOn === b) client.unblock();
   }
 

@@ -17,8 +17,8 @@ export interface RecordSink {
  * - A command flagged `write` that changed the dataset (the dirty counter moved, counting
  *   only the command's own changes) is logged as it was sent, unless its handler set an
  *   override: `propagateAs(client, ...argvs)` logs those instead (SET EX → SET PXAT,
- *   INCRBYFLOAT → SET, SPOP → SREM...), `propagateNothing(client)` logs nothing. An
- *   override is logged as given, whatever the dirty counter says.
+ *   INCRBYFLOAT → SET, SPOP → SREM...), `propagateNothing(client)` logs nothing. A command
+ *   that changed nothing logs nothing, whatever it asked for.
  * - Keys that expire or are evicted are logged as DEL from the removal funnel, at the
  *   point where they go (inside a command, before that command's own record).
  * - Everything one top-level call propagates (EXEC's commands, a command and the DELs of
@@ -73,10 +73,12 @@ export class Propagator {
     this.heldSlot = null;
     if (this.enabled) {
       const before = this.groupArgvs.length;
-      if (override !== undefined) {
-        if (override !== null) for (const a of override) this.add(client.dbIndex, a);
-      } else if (this.changes() !== mark && spec.flags.includes('write')) {
-        this.add(client.dbIndex, argv);
+      if (this.changes() !== mark) {
+        if (override === undefined) {
+          if (spec.flags.includes('write')) this.add(client.dbIndex, argv);
+        } else if (override !== null) {
+          for (const a of override) this.add(client.dbIndex, a);
+        }
       }
       if (this.trailing.length > 0) {
         for (const t of this.trailing) this.add(t.db, t.argv);
@@ -142,6 +144,16 @@ export function propagateAs(client: Client, ...argvs: string[][]): void {
 /** The current command is not logged at all, whatever it changed. */
 export function propagateNothing(client: Client): void {
   client.server.persistence.propagator.override = null;
+}
+
+/**
+ * Releases a reply that a write outside its client's own command produced (a served
+ * blocked pop): with appendfsync always it waits for that write's fsync, like any write.
+ */
+export function resolveAfterLogged(client: Client, slot: DeferredReply): void {
+  const server = client.server;
+  if (server.persistence.propagator.syncWrites) server.durability.queue(() => client.resolve(slot));
+  else client.resolve(slot);
 }
 
 /** Logs `argv` for database `db` after the current command's records (e.g. a served blocked pop). */
