@@ -1,4 +1,7 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractSuite } from '../helpers/contract.js';
+import { RawClient } from '../helpers/rawClient.js';
+import { startHoldfast, type Holdfast } from '../helpers/servers.js';
 import { bothServersSuite } from '../blocking/bothServers.js';
 import { transactionsCommands } from '../../commands/transactions.js';
 
@@ -250,4 +253,55 @@ bothServersSuite('WATCH touched by other clients', {
     for (let i = 0; i < 5; i++) log(await sub.read());
     await a.call('CONFIG', 'SET', 'notify-keyspace-events', '');
   },
+});
+
+describe('transactions on Holdfast only', () => {
+  let h: Holdfast;
+  beforeAll(async () => {
+    h = await startHoldfast({ 'notify-keyspace-events': 'KEA' });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  // Redis 7.0 writes these pushes inside the EXEC array, which no RESP3 parser can read;
+  // Redis 7.2 holds them until the reply is complete, and so does Holdfast.
+  it('a RESP3 client subscribed to its own keyspace events gets them after the EXEC array', async () => {
+    const c = await RawClient.connect(h.port);
+    try {
+      await c.call('HELLO', '3');
+      expect(await c.call('SUBSCRIBE', '__keyevent@0__:rpush')).toBe('>3\r\n$9\r\nsubscribe\r\n$20\r\n__keyevent@0__:rpush\r\n:1\r\n');
+      expect(await c.call('MULTI')).toBe('+OK\r\n');
+      expect(await c.call('RPUSH', 'l', 'a')).toBe('+QUEUED\r\n');
+      expect(await c.call('RPUSH', 'l', 'b')).toBe('+QUEUED\r\n');
+      expect(await c.call('EXEC')).toBe('*2\r\n:1\r\n:2\r\n');
+      const push = '>3\r\n$7\r\nmessage\r\n$20\r\n__keyevent@0__:rpush\r\n$1\r\nl\r\n';
+      expect(await c.read()).toBe(push);
+      expect(await c.read()).toBe(push);
+      expect(await c.call('RPUSH', 'l', 'c')).toBe(':3\r\n');
+      expect(await c.read()).toBe(push);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('commands of other clients never run between the commands of an EXEC', async () => {
+    const a = await RawClient.connect(h.port);
+    const b = await RawClient.connect(h.port);
+    try {
+      await a.call('DEL', 'counter');
+      await a.call('MULTI');
+      for (let i = 0; i < 200; i++) await a.call('INCR', 'counter');
+      await a.call('GET', 'counter');
+      // b's command and a's EXEC are written together; b sees the counter before or after all of it.
+      b.write('*2\r\n$3\r\nGET\r\n$7\r\ncounter\r\n');
+      const exec = a.call('EXEC');
+      const seen = await b.read();
+      expect(['$-1\r\n', '$3\r\n200\r\n']).toContain(seen);
+      expect((await exec).endsWith('$3\r\n200\r\n')).toBe(true);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
 });
