@@ -358,15 +358,22 @@ export class Client implements Subscriber {
     const stats = this.server.stats;
     stats.netOutputBytes += text.length;
     stats.writesProcessed++;
+    //
+    // A string rather than bytes written into a reusable Buffer: replies are mostly small
+    // pieces, and V8 concatenates them as a rope that WriteString copies out once, while a
+    // Buffer needs one latin1Write call per piece (measured 1.2x-2.5x slower per reply) and
+    // cannot be reused while a write is pending.
     const accepted = this.socket.write(text, 'latin1');
-    if (!accepted && !this.throttled) {
-      const limit = this.outputLimit();
-      if (limit.hard === 0 && limit.soft === 0) {
+    const limit = this.outputLimit();
+    if (limit.hard === 0 && limit.soft === 0) {
+      // No limit for this class: hold the client back rather than buffer (see the class comment).
+      if (!accepted && !this.throttled) {
         this.throttled = true;
         this.socket.pause();
       }
+      return;
     }
-    if (this.socket.writableLength > 0) this.checkOutputLimits();
+    this.checkOutputLimits(limit);
   }
 
   /** The client-output-buffer-limit of this client's class (Redis's getClientType). */
@@ -384,9 +391,7 @@ export class Client implements Subscriber {
   };
 
   /** Redis's checkClientOutputBufferLimits for the client's class (pubsub or normal). */
-  private checkOutputLimits(): void {
-    const limit = this.outputLimit();
-    if (limit.hard === 0 && limit.soft === 0) return;
+  private checkOutputLimits(limit: OutputBufferLimit): void {
     const used = this.outputBytes;
     let over = limit.hard > 0 && used >= limit.hard;
     if (!over && limit.soft > 0 && used >= limit.soft) {

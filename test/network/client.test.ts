@@ -357,3 +357,34 @@ describe.skipIf(redisMissing)('telnet-style inline sessions, compared with redis
     expect(h.text).toBe(r.text);
   });
 });
+
+describe('client-output-buffer-limit soft limit', () => {
+  let holdfast: Holdfast;
+  beforeAll(async () => {
+    holdfast = await startWithCommands([], { 'client-output-buffer-limit': 'pubsub 0 256kb 1' });
+  });
+  afterAll(async () => holdfast?.close());
+
+  it('disconnects a subscriber that stays over the soft limit for more than soft-seconds', async () => {
+    const sub = await CountingSocket.connect(holdfast.port);
+    sub.socket.pause();
+    sub.socket.write(encode('SUBSCRIBE', 'soft'));
+    await until(() => holdfast.server.broker.numSub('soft') === 1, 'the subscription');
+    const subscriber = [...holdfast.server.clients.values()][0]!;
+    const pub = await RawClient.connect(holdfast.port);
+    const message = 'm'.repeat(64 * 1024);
+    // Over the soft limit (kernel buffers first), but not for long: still connected.
+    while (subscriber.outputBytes < 256 * 1024) await pub.call('PUBLISH', 'soft', message);
+    expect(subscriber.closed).toBe(false);
+    // Still over it more than a second later: the next message disconnects it.
+    const since = Date.now();
+    while (!subscriber.closed && Date.now() - since < 5000) {
+      await pub.call('PUBLISH', 'soft', 'x');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(subscriber.closed).toBe(true);
+    expect(Date.now() - since).toBeGreaterThanOrEqual(1000);
+    pub.close();
+    sub.socket.destroy();
+  });
+});
