@@ -264,6 +264,19 @@ contractSuite('lists: RESP3 replies', [
   },
 ]);
 
+contractSuite('lists: settings', [
+  {
+    name: 'list-max-listpack-size (alias list-max-ziplist-size) and list-compress-depth',
+    commands: [
+      ['CONFIG', 'GET', 'list-max-listpack-size'], ['CONFIG', 'GET', 'list-max-ziplist-size'], ['CONFIG', 'GET', 'list-compress-depth'],
+      ['CONFIG', 'SET', 'list-compress-depth', '1'], ['CONFIG', 'GET', 'list-compress-depth'], ['CONFIG', 'SET', 'list-compress-depth', '-1'],
+      ['CONFIG', 'SET', 'list-compress-depth', '2147483648'], ['CONFIG', 'SET', 'list-compress-depth', '0'], ['CONFIG', 'SET', 'list-max-listpack-size', '-6'],
+      ['CONFIG', 'SET', 'list-max-listpack-size', '-2147483649'], ['CONFIG', 'SET', 'list-max-ziplist-size', '5'], ['CONFIG', 'GET', 'list-max-*'],
+      ['CONFIG', 'SET', 'list-max-listpack-size', '-2'], ['RPUSH', 'l', ...big(300)], ['OBJECT', 'ENCODING', 'l'], ['LRANGE', 'l', '290', '-1'],
+    ],
+  },
+]);
+
 contractSuite('lists: COMMAND INFO and DOCS', [
   ...listsCommands.map((c) => ({ name: `COMMAND INFO ${c.name}`, commands: [['COMMAND', 'INFO', c.name]] })),
   ...listsCommands.map((c) => ({ name: `COMMAND DOCS ${c.name}`, commands: [['COMMAND', 'DOCS', c.name]] })),
