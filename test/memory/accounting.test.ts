@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHoldfast, type Holdfast } from '../helpers/servers.js';
+import { fullGc } from '../../src/memory/gc.js';
+import { HashValue, ListValue, SetValue, SortedSet } from '../../src/keyspace/types/index.js';
+import type { Value } from '../../src/keyspace/values.js';
+
+/**
+ * used_memory's dataset figure is an estimate kept on every write (src/memory/sizes.ts).
+ * These tests hold it against what V8 really spends: heapUsed after a full collection,
+ * before and after storing many keys of one shape, must agree within 15%.
+ */
+
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
+/** A flat one-byte string, made the way the request parser makes arguments. */
+function wire(s: string): string {
+  const b = Buffer.from(s, 'latin1') as Latin1Buffer;
+  return b.latin1Slice(0, b.length);
+}
+
+let h: Holdfast;
+beforeAll(async () => {
+  h = await startHoldfast();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** Stores `n` keys made by `make`, returns [real bytes per key, estimated bytes per key]. */
+function measure(n: number, make: (i: number) => [string, Value], ttl = false): [number, number] {
+  const ks = h.server.keyspace;
+  const db = ks.dbs[0]!;
+  db.flush();
+  fullGc();
+  fullGc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const estBefore = ks.lru.datasetBytes;
+  for (let i = 0; i < n; i++) {
+    const [k, v] = make(i);
+    db.set(k, v);
+    if (typeof v !== 'string') ks.signalModifiedKey(db, k);
+    if (ttl) db.setExpire(k, Date.now() + 3_600_000 + i);
+  }
+  fullGc();
+  fullGc();
+  const real = (process.memoryUsage().heapUsed - heapBefore) / n;
+  const est = (ks.lru.datasetBytes - estBefore) / n;
+  db.flush();
+  return [real, est];
+}
+
+const key = (i: number) => wire(`key:${String(i).padStart(10, '0')}`);
+
+describe('the dataset estimate against the V8 heap', () => {
+  const cases: [string, number, (i: number) => [string, Value]][] = [
+    ['10-byte strings', 200_000, (i) => [key(i), wire(`v${String(i).padStart(9, '0')}`)]],
+    ['100-byte strings', 200_000, (i) => [key(i), wire(`${i}`.padStart(100, 'x'))]],
+    ['1 KB strings', 50_000, (i) => [key(i), wire(`${i}`.padStart(1000, 'x'))]],
+    ['100 KB strings', 500, (i) => [key(i), wire(`${i}`.padStart(100_000, 'x'))]],
+    ['1 MB strings', 100, (i) => [key(i), wire(`${i}`.padStart(1_000_000, 'x'))]],
+    [
+      'hashes of 10 fields',
+      20_000,
+      (i) => {
+        const v = new HashValue();
+        for (let f = 0; f < 10; f++) v.set(wire(`field${f}`), wire(`value-${i}-${f}`));
+        return [key(i), v];
+      },
+    ],
+    [
+      'lists of 10 elements',
+      20_000,
+      (i) => {
+        const v = new ListValue();
+        for (let f = 0; f < 10; f++) v.pushBack(wire(`element-${i}-${f}`));
+        return [key(i), v];
+      },
+    ],
+    [
+      'sets of 10 members',
+      20_000,
+      (i) => {
+        const v = new SetValue();
+        for (let f = 0; f < 10; f++) v.add(wire(`member-${i}-${f}`));
+        return [key(i), v];
+      },
+    ],
+    [
+      'sorted sets of 10 members',
+      20_000,
+      (i) => {
+        const v = new SortedSet();
+        for (let f = 0; f < 10; f++) v.add(wire(`member-${i}-${f}`), f + 0.5);
+        return [key(i), v];
+      },
+    ],
+  ];
+  it.each(cases)('%s', (_name, n, make) => {
+    const [real, est] = measure(n, make);
+    console.log(`${_name}: real ${real.toFixed(1)} B/key, estimated ${est.toFixed(1)} B/key`);
+    expect(est / real).toBeGreaterThan(0.85);
+    expect(est / real).toBeLessThan(1.15);
+  });
+
+  it('keys with a TTL', () => {
+    const [real, est] = measure(100_000, (i) => [key(i), wire(`${i}`.padStart(100, 'x'))], true);
+    console.log(`100-byte strings with TTL: real ${real.toFixed(1)} B/key, estimated ${est.toFixed(1)} B/key`);
+    expect(est / real).toBeGreaterThan(0.85);
+    expect(est / real).toBeLessThan(1.15);
+  });
+
+  it('comes back to zero when the keys go', () => {
+    const ks = h.server.keyspace;
+    const db = ks.dbs[0]!;
+    for (let i = 0; i < 1000; i++) db.set(key(i), wire(`v${i}`));
+    expect(ks.lru.datasetBytes).toBeGreaterThan(0);
+    for (let i = 0; i < 1000; i++) ks.deleteKeyAndNotify(db, key(i), 'del');
+    expect(ks.lru.datasetBytes).toBe(0);
+  });
+});
