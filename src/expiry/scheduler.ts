@@ -48,9 +48,23 @@ const POLL_EVERY = 64;
 /** Compaction waits for at least this many stale entries, and for them to be half the heap. */
 const COMPACT_MIN_STALE = 1024;
 
+/**
+ * A heap up to this size is compacted at once (a few ms); a larger one by an incremental
+ * sweep of SWEEP_CHUNK entries per event-loop turn, so a million refreshed TTLs never stop
+ * the server for the hundreds of ms a full pass takes.
+ */
+const SYNC_COMPACT_LIMIT = 16_384;
+const SWEEP_CHUNK = 1024;
+
 export interface SchedulerOptions {
   /** Items fired per timer tick before yielding to I/O (tests use a small one). */
   batchLimit?: number;
+  /** Largest heap compacted in one go; larger ones are swept incrementally. */
+  syncCompactLimit?: number;
+  /** Entries the incremental sweep checks per turn. */
+  sweepChunk?: number;
+  /** Fewest stale entries that start a compaction. */
+  compactMinStale?: number;
 }
 
 /**
@@ -75,6 +89,11 @@ export class DeadlineScheduler {
   /** A batch was cut at the limit and the rest runs from timers.soon(). */
   private continuing = false;
   private readonly batchLimit: number;
+  private readonly syncCompactLimit: number;
+  private readonly sweepChunk: number;
+  private readonly compactMinStale: number;
+  /** Next heap index the incremental sweep checks; -1 when no sweep is running. */
+  private sweepAt = -1;
   private pollCountdown = POLL_EVERY;
   /** How late items fired, for INFO / benchmarks: sum and max of (fire time - deadline). */
   lateness = { count: 0, totalMs: 0, maxMs: 0 };
@@ -85,6 +104,9 @@ export class DeadlineScheduler {
     options: SchedulerOptions = {},
   ) {
     this.batchLimit = options.batchLimit ?? BATCH_LIMIT;
+    this.syncCompactLimit = options.syncCompactLimit ?? SYNC_COMPACT_LIMIT;
+    this.sweepChunk = options.sweepChunk ?? SWEEP_CHUNK;
+    this.compactMinStale = options.compactMinStale ?? COMPACT_MIN_STALE;
   }
 
   /** Heap entries, stale ones included. */
@@ -95,6 +117,11 @@ export class DeadlineScheduler {
   /** Entries known to be stale (waiting for compaction or for their deadline). */
   get staleCount(): number {
     return this.stale;
+  }
+
+  /** Whether an incremental sweep of stale entries is under way. */
+  get sweeping(): boolean {
+    return this.sweepAt >= 0;
   }
 
   /** The deadline the timer is armed for (Infinity: none); for tests and INFO. */
@@ -110,7 +137,13 @@ export class DeadlineScheduler {
   /** `count` previously scheduled entries no longer stand. */
   noteStale(count = 1): void {
     this.stale += count;
-    if (this.stale >= COMPACT_MIN_STALE && this.stale * 2 > this.deadlines.length) this.compact();
+    if (this.stale < this.compactMinStale || this.stale * 2 <= this.deadlines.length) return;
+    if (this.deadlines.length <= this.syncCompactLimit) {
+      this.compact();
+    } else if (this.sweepAt < 0) {
+      this.sweepAt = 0;
+      this.timers.soon(this.onSweep);
+    }
   }
 
   /** Fires every item whose deadline is <= now, at most `limit` of them. Returns how many were popped. */
@@ -162,12 +195,13 @@ export class DeadlineScheduler {
     if (next !== Infinity) this.arm(next);
   }
 
-  /** Cancels the timer and any batch in progress (shutdown). A later schedule() re-arms. */
+  /** Cancels the timer, any batch and any sweep in progress (shutdown). A later schedule() re-arms. */
   stop(): void {
     if (this.timer !== null) this.timers.clear(this.timer);
     this.timer = null;
     this.armedFor = Infinity;
     this.continuing = false;
+    this.sweepAt = -1;
   }
 
   private arm(deadline: number): void {
@@ -206,8 +240,46 @@ export class DeadlineScheduler {
     }
   }
 
+  /**
+   * One turn of the incremental sweep: checks up to sweepChunk entries from sweepAt and
+   * removes the stale ones in place. Pops and pushes between turns move entries around, so
+   * a few stale ones may be missed: they go when their deadline comes, or on a later sweep.
+   */
+  private readonly onSweep = (): void => {
+    if (this.sweepAt < 0) return;
+    const d = this.deadlines, o = this.owners, it = this.items;
+    let i = this.sweepAt;
+    for (let budget = this.sweepChunk; budget > 0 && i < d.length; budget--) {
+      if (o[i]!.isScheduled(it[i], d[i]!)) {
+        i++;
+        continue;
+      }
+      // Stale tail entries go first, so the one that fills slot i is live: if it moves up,
+      // behind the sweep, no stale entry is left there unseen.
+      let last = d.length - 1;
+      while (last > i && budget > 0 && !o[last]!.isScheduled(it[last], d[last]!)) {
+        d.pop();
+        o.pop();
+        it.pop();
+        last--;
+        budget--;
+        if (this.stale > 0) this.stale--;
+      }
+      // The entry moved into slot i is checked next.
+      this.removeAt(i);
+      if (this.stale > 0) this.stale--;
+    }
+    if (i < d.length) {
+      this.sweepAt = i;
+      this.timers.soon(this.onSweep);
+    } else {
+      this.sweepAt = -1;
+    }
+  };
+
   /** Drops stale entries and rebuilds the heap in O(n) (Floyd). */
   private compact(): void {
+    this.sweepAt = -1;
     const d = this.deadlines, o = this.owners, it = this.items;
     let n = 0;
     for (let i = 0; i < d.length; i++) {
@@ -225,11 +297,26 @@ export class DeadlineScheduler {
   }
 
   private push(deadline: number, owner: DeadlineOwner<any>, item: unknown): void {
+    this.deadlines.push(deadline);
+    this.owners.push(owner);
+    this.items.push(item);
+    this.siftUp(this.deadlines.length - 1, deadline, owner, item);
+  }
+
+  /** Removes the entry at slot i, the last one taking its place. */
+  private removeAt(i: number): void {
     const d = this.deadlines, o = this.owners, it = this.items;
-    let i = d.length;
-    d.push(deadline);
-    o.push(owner);
-    it.push(item);
+    const lastD = d.pop()!;
+    const lastO = o.pop()!;
+    const lastI = it.pop();
+    if (i === d.length) return;
+    if (i > 0 && lastD < d[(i - 1) >> 1]!) this.siftUp(i, lastD, lastO, lastI);
+    else this.siftDown(i, lastD, lastO, lastI);
+  }
+
+  /** Places (deadline, owner, item) at slot i or above, moving larger parents down. */
+  private siftUp(i: number, deadline: number, owner: DeadlineOwner<any>, item: unknown): void {
+    const d = this.deadlines, o = this.owners, it = this.items;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (d[parent]! <= deadline) break;

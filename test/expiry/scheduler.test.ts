@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ManualClock, systemClock } from '../../src/expiry/clock.js';
-import { BATCH_LIMIT, DeadlineScheduler, nodeTimers, type DeadlineOwner, type TimerHost } from '../../src/expiry/scheduler.js';
+import { BATCH_LIMIT, DeadlineScheduler, nodeTimers, type DeadlineOwner, type SchedulerOptions, type TimerHost } from '../../src/expiry/scheduler.js';
 
 /** Timers driven by a ManualClock: records every set/clear, fires only when told. */
 class FakeTimers implements TimerHost {
@@ -67,7 +67,7 @@ class Owner implements DeadlineOwner<string> {
   }
 }
 
-function setup(options: { batchLimit?: number } = {}) {
+function setup(options: SchedulerOptions = {}) {
   const clock = new ManualClock(1_000_000);
   const timers = new FakeTimers(clock);
   const scheduler = new DeadlineScheduler(clock, timers, options);
@@ -104,15 +104,22 @@ describe('DeadlineScheduler ordering', () => {
   });
 
   it('matches a sorted-list model under random schedules, cancellations and time steps', () => {
-    type Op = { kind: 'add'; item: number; at: number } | { kind: 'cancel'; item: number } | { kind: 'advance'; ms: number };
+    type Op = { kind: 'add'; item: number; at: number } | { kind: 'cancel'; item: number } | { kind: 'advance'; ms: number } | { kind: 'turn' };
     const op = fc.oneof(
       fc.record({ kind: fc.constant('add' as const), item: fc.integer({ min: 0, max: 40 }), at: fc.integer({ min: 0, max: 500 }) }),
       fc.record({ kind: fc.constant('cancel' as const), item: fc.integer({ min: 0, max: 40 }) }),
       fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 120 }) }),
+      fc.record({ kind: fc.constant('turn' as const) }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops: Op[]) => {
-        const { clock, timers, owner, advance } = setup({ batchLimit: 7 });
+      // Tiny thresholds: compactions, in one go and incremental, happen all the time.
+      fc.property(fc.array(op, { maxLength: 300 }), fc.boolean(), (ops: Op[], incremental) => {
+        const { clock, timers, owner, advance, scheduler } = setup({
+          batchLimit: 7,
+          compactMinStale: 3,
+          syncCompactLimit: incremental ? 0 : 1000,
+          sweepChunk: 3,
+        });
         const model = new Map<string, number>();
         const expected: [string, number][] = [];
         const drain = () => {
@@ -129,6 +136,9 @@ describe('DeadlineScheduler ordering', () => {
           } else if (o.kind === 'cancel') {
             owner.cancel(String(o.item));
             model.delete(String(o.item));
+          } else if (o.kind === 'turn') {
+            // One event-loop turn: a sweep step, or the rest of a batch (checked at the next advance).
+            timers.runSoon();
           } else {
             advance(o.ms);
             // Batches beyond the limit continue from soon(): run those turns too.
@@ -140,6 +150,9 @@ describe('DeadlineScheduler ordering', () => {
             expect(owner.fired.map(([i, at]) => `${i}@${at}`).sort()).toEqual(expected.map(([i, at]) => `${i}@${at}`).sort());
           }
         }
+        // Stale entries never outnumber what was noted, and the heap holds every live item.
+        expect(scheduler.size).toBeGreaterThanOrEqual(owner.live.size);
+        expect(scheduler.staleCount).toBeLessThanOrEqual(scheduler.size);
       }),
       { numRuns: 200 },
     );
@@ -335,6 +348,72 @@ describe('DeadlineScheduler stale entries', () => {
     expect(deadlines).toEqual([...deadlines].sort((a, b) => a - b));
     expect(owner.fired.every(([item, at]) => (Number(item.slice(1)) < 1400 ? at >= now + 10_000 : at < now + 10_000))).toBe(true);
     expect(scheduler.size).toBe(0);
+  });
+
+  it('a large heap is swept incrementally, a chunk per turn, keeping the heap order', () => {
+    const { clock, timers, scheduler, owner, advance } = setup({ syncCompactLimit: 1000, sweepChunk: 500 });
+    const now = clock.now();
+    // Random deadlines, so removals in the middle need entries to move up as well as down.
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let i = 0; i < 6000; i++) owner.add(`k${i}`, now + 1 + Math.floor(rand() * 100_000));
+    const cancelled = new Set<number>();
+    while (cancelled.size < 3500) {
+      const i = Math.floor(rand() * 6000);
+      if (!cancelled.has(i)) {
+        cancelled.add(i);
+        owner.cancel(`k${i}`);
+      }
+    }
+    // Nothing removed yet: the sweep runs in later turns, never all at once.
+    expect(scheduler.size).toBe(6000);
+    expect(scheduler.sweeping).toBe(true);
+    let turns = 0;
+    while (timers.soonQueue.length > 0) {
+      const before = scheduler.size;
+      timers.runSoon();
+      turns++;
+      expect(before - scheduler.size).toBeLessThanOrEqual(500);
+    }
+    expect(turns).toBeGreaterThan(6);
+    expect(scheduler.sweeping).toBe(false);
+    expect(scheduler.size).toBe(2500);
+    expect(scheduler.staleCount).toBe(0);
+    advance(100_000);
+    expect(owner.fired.length).toBe(2500);
+    const deadlines = owner.fired.map(([, at]) => at);
+    expect(deadlines).toEqual([...deadlines].sort((a, b) => a - b));
+  });
+
+  it('a sweep and timers interleave: entries fired, added and cancelled between its turns', () => {
+    const { clock, timers, scheduler, owner, advance } = setup({ syncCompactLimit: 100, sweepChunk: 64, compactMinStale: 10 });
+    const now = clock.now();
+    for (let i = 0; i < 1000; i++) owner.add(`a${i}`, now + 1 + ((i * 7919) % 1000));
+    for (let i = 0; i < 600; i++) owner.cancel(`a${i}`);
+    expect(scheduler.sweeping).toBe(true);
+    let step = 0;
+    while (timers.soonQueue.length > 0) {
+      timers.runSoon();
+      advance(25);
+      owner.add(`b${step}`, clock.now() + 3 + ((step * 31) % 50));
+      if (step % 3 === 0) owner.cancel(`a${600 + step}`);
+      step++;
+    }
+    advance(2000);
+    const deadlines = owner.fired.map(([, at]) => at);
+    expect(deadlines).toEqual([...deadlines].sort((a, b) => a - b));
+    expect(owner.live.size).toBe(0);
+    expect(scheduler.size).toBe(0);
+  });
+
+  it('stop() ends a sweep in progress', () => {
+    const { clock, timers, scheduler, owner } = setup({ syncCompactLimit: 10, sweepChunk: 10 });
+    for (let i = 0; i < 3000; i++) owner.add(`k${i}`, clock.now() + 100);
+    for (let i = 0; i < 2000; i++) owner.cancel(`k${i}`);
+    expect(scheduler.sweeping).toBe(true);
+    scheduler.stop();
+    timers.runSoon();
+    expect(scheduler.size).toBe(3000);
   });
 
   it('does not compact below 1024 stale entries', () => {
