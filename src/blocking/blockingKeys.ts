@@ -153,7 +153,13 @@ export class BlockingKeys implements DeadlineOwner<BlockedClient> {
         continue; // a client waiting for another type stays blocked
       }
       this.release(b, true);
-      b.serve(b.client, b.slot.reply, db, key, value);
+      try {
+        b.serve(b.client, b.slot.reply, db, key, value);
+      } catch (err) {
+        // A bug, not the pusher's fault: the blocked client gets an error, the pusher its reply.
+        this.server.log('warning', `internal error serving blocked client id=${b.client.id}: ${(err as Error)?.stack ?? err}`);
+        b.slot.reply.error(Err.blockedServeFailed);
+      }
       if (b.silent) b.slot.text = '';
       this.finish(b, true);
     }

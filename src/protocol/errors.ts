@@ -166,4 +166,6 @@ export const Err = {
   lposMaxlenNegative: "ERR MAXLEN can't be negative",
   /** CLIENT UNBLOCK <id> ERROR: the blocked client's reply. */
   unblocked: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
+  /** Holdfast: a bug while serving a blocked client (the pusher is not affected). */
+  blockedServeFailed: 'ERR internal error while serving a blocked client',
 } as const;
