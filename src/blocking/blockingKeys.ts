@@ -71,7 +71,14 @@ export class BlockingKeys implements DeadlineOwner<BlockedClient> {
   constructor(private readonly server: Server) {
     server.keyspace.onModifiedKey(this.onModifiedKey);
     server.dispatcher.observers.push(this.afterCommand);
+    // Server.removeClient cancels client.blockedOn already; this keeps the registry clean regardless.
+    server.clientCloseHooks.push(this.onClientClose);
   }
+
+  private readonly onClientClose = (client: Client): void => {
+    const b = client.blockedOn;
+    if (b instanceof BlockedClient && b.active) this.unblockWithoutData(b, 'error');
+  };
 
   /** Clients blocked on keys now (INFO blocked_clients). */
   get count(): number {
