@@ -297,6 +297,35 @@ describe('blocking on Holdfast with ioredis', () => {
     expect(await p.info('clients')).toMatch(/blocked_clients:0/);
   });
 
+  it('CLIENT UNBLOCK from another connection: null by default, UNBLOCKED with ERROR', async () => {
+    const [a, admin] = [client(), client()];
+    const id = String(await a.client('ID'));
+    const first = a.blpop('never', 0);
+    await waitCount(1);
+    expect(await admin.client('UNBLOCK', id)).toBe(1);
+    expect(await first).toBeNull();
+    const second = a.bzpopmin('never', 0);
+    await waitCount(1);
+    expect(await admin.client('UNBLOCK', id, 'ERROR')).toBe(1);
+    await expect(second).rejects.toThrow('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    expect(await admin.client('UNBLOCK', id)).toBe(0);
+    expect(await a.ping()).toBe('PONG');
+  });
+
+  it('a consumer that disconnects while blocked loses nothing: the next one gets the item', async () => {
+    const [gone, stays, p] = [client(), client(), client()];
+    await p.del('q2');
+    void gone.blpop('q2', 0).catch(() => {});
+    await waitCount(1);
+    const served = stays.blpop('q2', 0);
+    await waitCount(2);
+    gone.disconnect();
+    await waitCount(1);
+    await p.rpush('q2', 'item');
+    expect(await served).toEqual(['q2', 'item']);
+    expect(await p.exists('q2')).toBe(0);
+  });
+
   it('producers and consumers under load: every item delivered exactly once', async () => {
     const producers = [client(), client(), client(), client()];
     const consumers = [client(), client(), client(), client()];
