@@ -171,19 +171,19 @@ bothServersSuite('WATCH touched by other clients', {
   },
   'the watched key expires before EXEC (Redis 7)': async ({ connect, log }) => {
     const a = await connect();
-    await a.call('SET', 'k', 'v', 'PX', '30');
+    await a.call('SET', 'k', 'v', 'PX', '150');
     log(await a.call('WATCH', 'k'));
     log(await a.call('MULTI'));
     log(await a.call('PING'));
-    await sleep(80);
+    await sleep(300);
     log(await a.call('EXEC'));
   },
   'the watched key is deleted by active or lazy expiry': async ({ connect, log }) => {
     const a = await connect();
     const b = await connect();
-    await a.call('SET', 'k', 'v', 'PX', '30');
+    await a.call('SET', 'k', 'v', 'PX', '150');
     log(await a.call('WATCH', 'k'));
-    await sleep(80);
+    await sleep(300);
     log(await b.call('GET', 'k'));
     log(await a.call('MULTI'));
     log(await a.call('PING'));
