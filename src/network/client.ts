@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { NameInterner, ProtocolError, RequestParser } from '../protocol/requestParser.js';
@@ -37,6 +38,9 @@ export interface MultiState {
 }
 
 let nextClientId = 1;
+
+/** Epoch ms of performance.now()'s zero: lastInteraction from the monotonic reading taken anyway. */
+const TIME_ORIGIN = performance.timeOrigin;
 
 /**
  * Output accumulated within one batch beyond which it is written at once rather than at the
@@ -227,7 +231,8 @@ export class Client implements Subscriber {
 
   private received(chunk: Buffer, borrowed: boolean): void {
     if (this.closing) return; // Redis drops what a closing client still sends
-    this.lastInteraction = Date.now();
+    const now = performance.now();
+    this.lastInteraction = TIME_ORIGIN + now;
     const stats = this.server.stats;
     stats.netInputBytes += chunk.length;
     stats.readsProcessed++;
@@ -239,16 +244,20 @@ export class Client implements Subscriber {
       this.close();
       return;
     }
-    this.processInput();
+    this.processInput(now);
   }
 
-  /** Runs every complete request received, unless blocked, closing or throttled. */
-  processInput(): void {
+  /**
+   * Runs every complete request received, unless blocked, closing or throttled. `now`: a
+   * performance.now() reading taken just before, which the first command can start from.
+   */
+  processInput(now = -1): void {
     if (this.inBatch) return; // re-entered from a command of this very client: the loop below goes on
     this.inBatch = true;
+    const dispatcher = this.server.dispatcher;
+    dispatcher.clockAt = now;
     try {
       const parser = this.parser;
-      const dispatcher = this.server.dispatcher;
       const scheduler = this.server.scheduler;
       while (!this.blocked && !this.closing && !this.throttled) {
         let argv: string[] | null;
@@ -268,7 +277,10 @@ export class Client implements Subscriber {
         scheduler.poll();
         // A batch of large replies is written as it grows; if the socket is backed up the
         // loop stops (throttled) and resumes on 'drain'.
-        if (this.out.length >= FLUSH_THRESHOLD) this.writeOut();
+        if (this.out.length >= FLUSH_THRESHOLD) {
+          this.writeOut();
+          dispatcher.clockAt = -1; // the write took time of its own
+        }
       }
     } catch (err) {
       // A bug, not the client's fault: it must not take the server down. Drop this client.
@@ -276,6 +288,7 @@ export class Client implements Subscriber {
       this.close();
     } finally {
       this.inBatch = false;
+      dispatcher.clockAt = -1;
     }
     this.flush();
   }
