@@ -70,9 +70,10 @@ export interface SchedulerOptions {
 /**
  * Expiry by deadline, not by sampling (mini-redis): a binary min-heap of deadlines and one
  * timer armed for the earliest. The timer is re-armed only when a sooner deadline arrives.
- * Keys' TTLs and sale holds share it. Entries are never removed in place: an owner that
- * changes or drops a deadline calls noteStale(), and the heap is compacted when stale
- * entries outnumber live ones, so it never grows without bound.
+ * Keys' TTLs and sale holds share it. Changing or dropping a deadline leaves its entry in
+ * the heap (the owner calls noteStale()); when stale entries outnumber live ones they are
+ * dropped, in one pass for a small heap and by an incremental sweep for a large one, so the
+ * heap never grows without bound and never stops the server to shrink.
  *
  * Redis samples volatile keys (activeExpireCycle), so a key may outlive its deadline by
  * seconds in a large keyspace; here each key fires within a timer tick of its deadline,
