@@ -33,6 +33,9 @@ export class SimulatedDisk implements FileSystem {
   fail: Partial<Record<'write' | 'datasync' | 'syncDirectory' | 'open', string>> = {};
   /** Milliseconds every fsync takes. */
   syncDelayMs = 0;
+  /** When set, asynchronous writes (a rewrite's) wait until `releaseWrites()`. */
+  holdWrites = false;
+  private heldWrites: (() => void)[] = [];
   /** When set, fsyncs wait until `releaseSyncs()`. */
   holdSyncs = false;
   private heldSyncs: ((failure?: Error) => void)[] = [];
@@ -42,6 +45,15 @@ export class SimulatedDisk implements FileSystem {
   /** Resolves every fsync that is being held. */
   releaseSyncs(): void {
     for (const r of this.heldSyncs.splice(0)) r();
+  }
+
+  releaseWrites(): void {
+    this.holdWrites = false;
+    for (const r of this.heldWrites.splice(0)) r();
+  }
+
+  get heldWriteCount(): number {
+    return this.heldWrites.length;
   }
 
   get heldSyncCount(): number {
@@ -130,6 +142,7 @@ export class SimulatedDisk implements FileSystem {
 
   async write(fd: number, data: Buffer, position: number): Promise<void> {
     await new Promise((r) => setImmediate(r));
+    if (this.holdWrites) await new Promise<void>((r) => this.heldWrites.push(r));
     this.writeSync(fd, data, position);
   }
 

@@ -100,6 +100,7 @@ export class Workload {
 
   /** Sends `count` random writes, some inside MULTI/EXEC blocks; keeps the codes RESERVE answers. */
   async run(c: RawClient, count: number): Promise<void> {
+    await c.call('SELECT', '0');
     for (let n = 0; n < count; ) {
       if (this.int(20) === 0) {
         await c.call('MULTI');
