@@ -8,7 +8,7 @@ import { SetValue, SortedSet, liveEncodingLimits, normalizeIndexRange, type LexB
 import { NotifyClass } from '../src/notify/notifier.js';
 import { Err } from '../src/protocol/errors.js';
 import type { ReplyWriter } from '../src/protocol/replyWriter.js';
-import { formatDouble, parseRedisDouble } from '../src/util/numbers.js';
+import { formatDouble, parseRedisDouble, parseStrictInt } from '../src/util/numbers.js';
 import { DOUBLE_FORMAT, binaryToFormat, roundedToNumber, scanStrtod } from '../src/util/strtod.js';
 import {
   EMPTY_SCAN,
@@ -43,6 +43,11 @@ function zsetWritten(client: Client, key: string, event: string): void {
 
 /** A score argument (ZADD, ZINCRBY): Redis's getDoubleFromObjectOrReply. */
 function scoreArg(s: string, error: string = Err.notFloat): number {
+  // Plain integers (the usual scores) are exact doubles: skip the full strtod grammar.
+  if (s.length < 16) {
+    const n = parseStrictInt(s);
+    if (n !== null) return n;
+  }
   const d = parseRedisDouble(s);
   if (d === null) throw new CommandError(error);
   return d;
