@@ -49,6 +49,14 @@ export class CommandTable {
     }
   }
 
+  /**
+   * The names lookup() finds without lower-casing, as the very strings it keys on: a parser
+   * that hands these back (src/network's NameInterner) makes the lookup a pointer match.
+   */
+  names(): IterableIterator<string> {
+    return this.byName.keys();
+  }
+
   lookup(name: string): CommandSpec | undefined {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
   }

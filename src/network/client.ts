@@ -80,10 +80,7 @@ function commandNames(table: CommandTable): NameInterner {
   let names = namesByTable.get(table);
   if (names === undefined) {
     namesByTable.set(table, (names = new NameInterner()));
-    for (const spec of table.commands) {
-      names.add(spec.name);
-      names.add(spec.name.toUpperCase());
-    }
+    for (const name of table.names()) names.add(name);
   }
   return names;
 }
