@@ -164,6 +164,20 @@ describe('connections', () => {
       writes.mockRestore();
     });
 
+    it('a protocol error behind a deferred reply is sent after it, then the connection closes', async () => {
+      const a = await connect();
+      a.write(Buffer.concat([encode('deferme', 'first'), encode('PING', 'queued'), Buffer.from('*1\r\n$-5\r\n')]));
+      await until(() => deferred.length === 1, 'the deferred command');
+      const server = deferred[0]!.client;
+      expect(server.closing).toBe(true);
+      expect(server.closed).toBe(false); // waits for the deferred reply
+      resolveDeferred('first');
+      expect(await a.read()).toBe('$14\r\nresolved first\r\n');
+      expect(await a.read()).toBe('$6\r\nqueued\r\n');
+      expect(await a.read()).toBe('-ERR Protocol error: invalid bulk length\r\n');
+      await a.waitClosed();
+    });
+
     it('resolving after the client left is harmless', async () => {
       const a = await connect();
       a.write(encode('deferme', 'gone'));
