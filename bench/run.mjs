@@ -27,6 +27,8 @@ export const SECTIONS = [
   { name: 'throughput', module: 'sections/throughput.mjs', about: 'redis-benchmark -c 50 at -P 1 and -P 16, plus -d 1024 and -r 1000000' },
   { name: 'memory', module: 'sections/memory.mjs', about: 'bytes per key after 1,000,000 SETs of 100-byte values' },
   { name: 'large', module: 'sections/largeKeyspace.mjs', about: 'more than 2^24 keys in Holdfast' },
+  { name: 'hitratio', module: 'sections/hitRatio.mjs', about: 'cache hit ratio under maxmemory, Zipfian keys, allkeys-lru and allkeys-lfu' },
+  { name: 'growth', module: 'sections/growth.mjs', about: 'empty to 20,000,000 keys under load: stalls, latency, RSS per key (several minutes)' },
   { name: 'expiry', module: 'expiryLag.mjs', about: 'expiry lag: how late keys expire' },
   { name: 'sale', module: 'sections/sale.mjs', about: 'flash-sale commands against the Redis + Lua peer' },
 ];

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { CommandSpec } from '../dispatch/commandSpec.js';
 import type { Client } from '../network/client.js';
@@ -54,8 +55,27 @@ export class MemoryManager {
   /** Times performEvictions ran over the limit, and time spent evicting (INFO stats). */
   evictionRuns = 0;
   evictionMicros = 0;
+  /** Event-loop delay (perf_hooks): its max is the longest stall any client saw. */
+  private readonly loopDelay: IntervalHistogram;
+  /** GC pauses seen by a PerformanceObserver: count and longest, minor and major. */
+  readonly gc = { minor: 0, major: 0, maxPauseMs: 0, totalPauseMs: 0 };
+  private readonly gcObserver: PerformanceObserver;
 
   constructor(private readonly server: Server) {
+    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay.enable();
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+        // NODE_PERFORMANCE_GC_MINOR = 1 (scavenge); the others are mark-compact and friends
+        if (kind === 1) this.gc.minor++;
+        else this.gc.major++;
+        this.gc.totalPauseMs += e.duration;
+        if (e.duration > this.gc.maxPauseMs) this.gc.maxPauseMs = e.duration;
+      }
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
+    server.shutdownHooks.push(() => this.stop());
     this.evictor = new Evictor(server.keyspace);
     const config = server.config;
     this.apply('maxmemory', config.num('maxmemory'));
@@ -138,6 +158,12 @@ export class MemoryManager {
     return ok;
   }
 
+  /** Stops watching the event loop and the GC (server close). */
+  stop(): void {
+    this.loopDelay.disable();
+    this.gcObserver.disconnect();
+  }
+
   /** Bytes clients hold in query and output buffers (Redis's mem_clients_normal). */
   clientsBytes(): number {
     let n = 0;
@@ -181,6 +207,8 @@ export class MemoryManager {
     this.oomRejections = 0;
     this.evictionRuns = 0;
     this.evictionMicros = 0;
+    this.loopDelay.reset();
+    this.gc.minor = this.gc.major = this.gc.maxPauseMs = this.gc.totalPauseMs = 0;
   }
 
   infoFields(): [string, string | number][] {
@@ -226,6 +254,15 @@ export class MemoryManager {
       ['active_defrag_running', 0],
       ['lazyfree_pending_objects', 0],
       ['lazyfreed_objects', 0],
+      // Holdfast: what the runtime costs in pauses (since start or CONFIG RESETSTAT)
+      ['eventloop_max_stall_ms', (this.loopDelay.max / 1e6).toFixed(2)],
+      ['eventloop_p99_delay_ms', (this.loopDelay.percentile(99) / 1e6).toFixed(2)],
+      ['gc_minor_count', this.gc.minor],
+      ['gc_major_count', this.gc.major],
+      ['gc_max_pause_ms', this.gc.maxPauseMs.toFixed(2)],
+      ['gc_total_pause_ms', this.gc.totalPauseMs.toFixed(0)],
+      ['eviction_runs', this.evictionRuns],
+      ['eviction_total_usec', Math.round(this.evictionMicros)],
     ];
   }
 
