@@ -8,6 +8,18 @@ import type { Duplex } from 'node:stream';
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
+/**
+ * Views of READ_BUFFER by length, made once: requests of a given client tend to come in the
+ * same sizes, and a view per read is an allocation per read. Only small sizes are kept.
+ */
+const VIEWS: (Buffer | undefined)[] = [];
+const MAX_CACHED_VIEW = 4096;
+
+function readView(nread: number): Buffer {
+  if (nread > MAX_CACHED_VIEW) return READ_BUFFER.subarray(0, nread);
+  return (VIEWS[nread] ??= READ_BUFFER.subarray(0, nread));
+}
+
 export type ReadCallback = (chunk: Buffer) => void;
 
 type HandleSocket = net.Socket & { _handle: object | null };
@@ -39,8 +51,8 @@ export function adoptForFastRead(socket: Duplex, onRead: ReadCallback): net.Sock
     allowHalfOpen: s.allowHalfOpen,
     onread: {
       buffer: READ_BUFFER,
-      callback: (nread: number, buf: Uint8Array) => {
-        onRead((buf as Buffer).subarray(0, nread));
+      callback: (nread: number) => {
+        onRead(readView(nread));
       },
     },
   } as net.SocketConstructorOpts);
