@@ -362,7 +362,7 @@ export class Client implements Subscriber {
     this.out = '';
     if (this.closed) return;
     // Redis writes the AOF before replies: an acknowledged write survives a crash of the process.
-    this.server.persistence.beforeReply();
+    this.server.persistence.beforeReply(this.socket);
     // One write of a latin1 string: Node copies it straight into the kernel write when it
     // fits (StreamBase::WriteString), with no intermediate Buffer on the JS side.
     const stats = this.server.stats;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import type { DurabilityBarrier } from './durability.js';
 import { strerror, type FileSystem } from './fileSystem.js';
 import { RecordStream } from './records.js';
@@ -49,6 +50,8 @@ export class AppendLog {
   releasedBySync = 0;
 
   private syncing = false;
+  /** Connections whose replies wait for this turn's log write. */
+  private heldReplies: Writable[] = [];
   private syncScheduled = false;
   private flushScheduled = false;
   /** Written since `synced`, to write again at `synced` if an fsync fails. */
@@ -117,7 +120,28 @@ export class AppendLog {
   private readonly flushFromLoop = (): void => {
     this.flushScheduled = false;
     if (this.writeError === null) this.flush();
+    // Redis's beforeSleep order: the log is written, then the replies go out. (A failed
+    // write does not hold them: it is retried, and writes are refused meanwhile.)
+    const held = this.heldReplies;
+    if (held.length > 0) {
+      this.heldReplies = [];
+      for (const socket of held) socket.uncork();
+    }
   };
+
+  /**
+   * Holds a connection's output (socket.cork) until this loop turn's log write, so the
+   * records of its writes reach the kernel before their replies, with one write for every
+   * client served in the turn rather than one per client.
+   */
+  holdRepliesUntilWritten(socket: Writable): void {
+    if (this.stream.text === '') return;
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      this.heldReplies.push(socket);
+    }
+    this.scheduleFlush();
+  }
 
   /**
    * Hands what accumulated to the kernel in one write. Returns false when the write failed

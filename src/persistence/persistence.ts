@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import type { Server } from '../server.js';
 import { Err } from '../protocol/errors.js';
 import { AppendLog } from './appendLog.js';
@@ -183,10 +184,15 @@ export class Persistence {
     this.server.dispatcher.writesDenied = err === null ? null : Err.aofWriteError(strerror(err));
   }
 
-  /** Before a client's replies go out: its records reach the kernel first (crash safety). */
-  beforeReply(): void {
+  /**
+   * Before a connection's replies go out (Client.writeOut). With everysec or no, they wait
+   * for this loop turn's log write (one write for all clients, as Redis's beforeSleep), so an
+   * acknowledged write survives a crash of the process. With always nothing is needed here:
+   * the replies of writes wait for their fsync anyway.
+   */
+  beforeReply(socket: Writable): void {
     const log = this.log;
-    if (log !== null && log.stream.text !== '' && log.writeError === null) log.flush();
+    if (log !== null && !this.propagator.syncWrites) log.holdRepliesUntilWritten(socket);
   }
 
   private tick(): void {
