@@ -126,8 +126,9 @@ describe.skipIf(redisMissing)('protocol errors and framing, byte for byte agains
 
   it('applies proto-max-bulk-len changed at runtime to new requests', async () => {
     const c = await RawClient.connect(redis.port);
+    const hc = await RawClient.connect(holdfast.port);
     expect(await c.call('CONFIG', 'SET', 'proto-max-bulk-len', '1mb')).toBe('+OK\r\n');
-    holdfast.server.config.setMany([['proto-max-bulk-len', '1mb']]);
+    expect(await hc.call('CONFIG', 'SET', 'proto-max-bulk-len', '1mb')).toBe('+OK\r\n');
     try {
       const ok = ['*2\r\n$4\r\nPING\r\n$1048576\r\n', 'x'.repeat(1048576) + '\r\n'];
       const tooBig = ['*2\r\n$4\r\nPING\r\n$1048577\r\n'];
@@ -139,8 +140,9 @@ describe.skipIf(redisMissing)('protocol errors and framing, byte for byte agains
       expect(h2.text).toBe('-ERR Protocol error: invalid bulk length\r\n');
     } finally {
       await c.call('CONFIG', 'SET', 'proto-max-bulk-len', '512mb');
+      await hc.call('CONFIG', 'SET', 'proto-max-bulk-len', '512mb');
       c.close();
-      holdfast.server.config.setMany([['proto-max-bulk-len', '512mb']]);
+      hc.close();
     }
   });
 
@@ -200,13 +202,15 @@ describe('query buffer limits', () => {
 
   it('a new limit applies at once to connected clients', async () => {
     const c = await RawClient.connect(holdfast.port);
+    const admin = await RawClient.connect(holdfast.port);
     expect(await c.call('PING')).toBe('+PONG\r\n');
-    holdfast.server.config.setMany([['client-query-buffer-limit', '2mb']]);
+    expect(await admin.call('CONFIG', 'SET', 'client-query-buffer-limit', '2mb')).toBe('+OK\r\n');
     try {
       c.write('*2\r\n$4\r\nPING\r\n$1500000\r\n' + 'x'.repeat(1_500_000) + '\r\n');
       expect((await c.read()).length).toBe('$1500000\r\n'.length + 1_500_000 + 2);
     } finally {
-      holdfast.server.config.setMany([['client-query-buffer-limit', '1mb']]);
+      expect(await admin.call('CONFIG', 'SET', 'client-query-buffer-limit', '1mb')).toBe('+OK\r\n');
+      admin.close();
     }
     c.write('*2\r\n$4\r\nPING\r\n$1500000\r\n' + 'x'.repeat(1_500_000) + '\r\n');
     await c.waitClosed();
