@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import { NameInterner, ProtocolError, RequestParser } from '../protocol/requestParser.js';
+import { NameInterner, ProtocolError, RequestParser, type ParserLimits } from '../protocol/requestParser.js';
 import { ReplyWriter } from '../protocol/replyWriter.js';
 import { Err } from '../protocol/errors.js';
 import type { Database } from '../keyspace/database.js';
@@ -10,7 +10,6 @@ import type { CommandSpec } from '../dispatch/commandSpec.js';
 import type { CommandTable } from '../dispatch/commandTable.js';
 import type { Server } from '../server.js';
 import type { Config, OutputBufferLimit, OutputBufferLimits } from '../config.js';
-import type { ParserLimits } from '../protocol/requestParser.js';
 import { adoptForFastRead } from './fastRead.js';
 
 /** A reply that is written later (a blocking pop, a sale transition waiting for fsync). */
@@ -136,7 +135,6 @@ export class Client implements Subscriber {
   blocked = false;
   /** What the client is blocked on, for CLIENT UNBLOCK and cleanup. */
   blockedOn: { cancel(reason: 'timeout' | 'error'): void } | null = null;
-  /** CLIENT REPLY OFF|SKIP */
   /** CLIENT REPLY: 'skip' silences the command being run, 'skipNext' the next one (the dispatcher moves it on). */
   replyMode: 'on' | 'off' | 'skip' | 'skipNext' = 'on';
   noEvict = false;
