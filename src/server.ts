@@ -17,6 +17,7 @@ import { ClientPause } from './network/pause.js';
 import { clientInfoLine } from './network/clientInfo.js';
 import { Observability } from './observability/observability.js';
 import { registerInfoSections } from './observability/info.js';
+import { createTlsListener } from './network/tls.js';
 import { MemoryManager } from './memory/manager.js';
 import { Err } from './protocol/errors.js';
 import { ConfigError } from './config.js';
@@ -240,6 +241,28 @@ export class Server {
       this.listeners.push(server);
     }
     if (this.listeners.length === 0) throw new Error('could not bind any address');
+    // TLS on its own port, same addresses, same accept path (src/network/tls.ts)
+    const tlsPort = this.config.num('tls-port');
+    if (tlsPort > 0) {
+      try {
+        for (const spec of addresses) {
+          const optional = spec.startsWith('-');
+          const tlsServer = createTlsListener(this.config, (s) => this.accept(s), (l, m) => this.log(l, m));
+          try {
+            await listenOn(tlsServer, tlsPort, optional ? spec.slice(1) : spec, this.config.num('tcp-backlog'));
+          } catch (err) {
+            if (optional) continue;
+            throw err;
+          }
+          this.tlsListener ??= tlsServer;
+          this.listeners.push(tlsServer);
+        }
+      } catch (err) {
+        await this.close();
+        throw err;
+      }
+      this.log('notice', `Ready to accept connections tls on ${addresses.join(' ')} port ${tlsPort}`);
+    }
     this.startCron();
     try {
       // The log is replayed while clients already get -LOADING, as in Redis.
@@ -251,6 +274,12 @@ export class Server {
     this.log('notice', `Ready to accept connections tcp on ${addresses.join(' ')} port ${port}`);
     return port;
   }
+
+  /** The TLS port in use (tls-port), or 0. */
+  get tlsPort(): number {
+    return (this.tlsListener?.address() as net.AddressInfo | undefined)?.port ?? 0;
+  }
+  private tlsListener: net.Server | null = null;
 
   get port(): number {
     return (this.listeners[0]?.address() as net.AddressInfo | undefined)?.port ?? 0;
@@ -284,6 +313,16 @@ export class Server {
     await Promise.all(this.listeners.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.listeners = [];
   }
+}
+
+function listenOn(server: net.Server, port: number, host: string, backlog: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, backlog }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /**

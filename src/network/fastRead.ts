@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -41,7 +42,8 @@ type HandleSocket = net.Socket & { _handle: object | null };
  * already read): the caller then uses 'data' events.
  */
 export function adoptForFastRead(socket: Duplex, onRead: ReadCallback): net.Socket | null {
-  if (!(socket instanceof net.Socket)) return null;
+  // A TLS socket's handle carries ciphertext: only plain TCP sockets are adopted (src/network/tls.ts)
+  if (!(socket instanceof net.Socket) || socket instanceof tls.TLSSocket) return null;
   const s = socket as HandleSocket;
   if (s._handle === null || s._handle === undefined || s.connecting || s.readableLength > 0 || s.destroyed) return null;
   const handle = s._handle;
