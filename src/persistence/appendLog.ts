@@ -5,7 +5,7 @@ import { strerror, type FileSystem } from './fileSystem.js';
 import { RecordStream } from './records.js';
 
 /** Unsynced bytes kept to be written again after a failed fsync; beyond this, only retried. */
-const RETAIN_LIMIT = 64 * 1024 * 1024;
+const RETAIN_LIMIT = 16 * 1024 * 1024;
 
 export type Logger = (level: string, message: string) => void;
 

@@ -10,6 +10,8 @@ import { Rewrite } from './rewrite.js';
 
 /** Cron period: failed-write retries, everysec fsyncs, automatic rewrites (Redis's hz 10). */
 const CRON_MS = 100;
+/** Writes wait this long at most while the log is closed at shutdown (the process ends first). */
+const SHUTDOWN_PAUSE_MS = 3_600_000;
 /** After a failed automatic rewrite, wait this long before the next (Redis backs off too). */
 const REWRITE_RETRY_MS = 60_000;
 
@@ -371,6 +373,8 @@ export class Persistence {
     this.rewrite?.abort();
     const log = this.log;
     if (log !== null) {
+      // Redis pauses writes during shutdown: one answered now would not be in the log.
+      this.server.pause.pause(SHUTDOWN_PAUSE_MS, 'write');
       this.server.log('notice', 'Calling fsync() on the AOF file.');
       this.log = null;
       this.propagator.enabled = false;

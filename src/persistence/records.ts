@@ -64,6 +64,78 @@ export class RecordStream {
 /** Buffer's own latin1 decoder (what toString('latin1') calls after argument checks). */
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 
+/**
+ * The same as RecordStream, into Buffers instead of one growing string: the rewrite writes
+ * hundreds of megabytes, and a string built by `+=` is a rope whose pieces all survive
+ * until it is written, which makes every young-generation GC copy them (pauses of ~10 ms).
+ * Here a record's text dies as soon as its bytes are copied. Full chunks are handed out by
+ * take(); `length` is what is buffered.
+ */
+export class ChunkStream {
+  selectedDb = -1;
+  length = 0;
+  private chunks: Buffer[] = [];
+  private chunk: Buffer;
+  private used = 0;
+
+  constructor(private readonly chunkSize = 1 << 20) {
+    this.chunk = Buffer.allocUnsafe(chunkSize);
+  }
+
+  add(db: number, record: string): void {
+    if (db !== this.selectedDb) {
+      this.write(selectRecord(db));
+      this.selectedDb = db;
+    }
+    this.write(record);
+  }
+
+  /** The record `*3 SET key value`, written without building it first. */
+  addSet(db: number, key: string, value: string): void {
+    if (db !== this.selectedDb) {
+      this.write(selectRecord(db));
+      this.selectedDb = db;
+    }
+    this.write(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n`);
+    this.write(key);
+    this.write(`\r\n$${value.length}\r\n`);
+    this.write(value);
+    this.write('\r\n');
+  }
+
+  private write(text: string): void {
+    const n = text.length;
+    this.length += n;
+    if (this.used + n <= this.chunk.length) {
+      this.used += this.chunk.write(text, this.used, n, 'latin1');
+      return;
+    }
+    if (n > this.chunkSize) {
+      this.seal();
+      this.chunks.push(Buffer.from(text, 'latin1'));
+      return;
+    }
+    this.seal();
+    this.used += this.chunk.write(text, this.used, n, 'latin1');
+  }
+
+  private seal(): void {
+    if (this.used === 0) return;
+    this.chunks.push(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafe(this.chunkSize);
+    this.used = 0;
+  }
+
+  /** Everything buffered, as Buffers in order. */
+  take(): Buffer[] {
+    this.seal();
+    const out = this.chunks;
+    this.chunks = [];
+    this.length = 0;
+    return out;
+  }
+}
+
 /** Malformed bytes in the log: where, and what was expected. */
 export class RecordFormatError extends Error {
   constructor(

@@ -8,7 +8,7 @@ import type { Value } from '../keyspace/values.js';
 import type { Server } from '../server.js';
 import { parseStrictInt } from '../util/numbers.js';
 import type { FileSystem } from './fileSystem.js';
-import { encodeRecord, RecordStream } from './records.js';
+import { ChunkStream, encodeRecord } from './records.js';
 import type { RecordSink, Propagator } from './propagation.js';
 import type { Replacement } from './appendLog.js';
 import { SALE_RESTORE } from './internalRecords.js';
@@ -52,7 +52,7 @@ export class Rewrite implements RecordSink {
   readonly progress: RewriteProgress = { keysWritten: 0, keysTotal: 0 };
   /** Longest event-loop stall seen while this rewrite ran, in microseconds. */
   maxStallUsec = 0;
-  private readonly stream = new RecordStream();
+  private readonly stream = new ChunkStream();
   private readonly walked = new Map<Database, Uint8Array>();
   private readonly dbs: Database[];
   private size = 0;
@@ -97,7 +97,7 @@ export class Rewrite implements RecordSink {
           if (this.aborted) throw new Error('rewrite aborted');
           const sliceEnd = performance.now() + SLICE_MS;
           do this.walkSlot(db, slot++);
-          while (slot < SLOT_COUNT && this.stream.text.length < WRITE_CHUNK && performance.now() < sliceEnd);
+          while (slot < SLOT_COUNT && this.stream.length < WRITE_CHUNK && performance.now() < sliceEnd);
           await this.drain();
           await new Promise<void>((r) => setImmediate(r));
         }
@@ -107,9 +107,10 @@ export class Rewrite implements RecordSink {
       await this.fs.datasync(this.fd);
       if (this.aborted) throw new Error('rewrite aborted');
       // From here on, synchronous to the end: the last records, then the hand-over.
-      const rest = Buffer.from(this.stream.take(), 'latin1');
-      this.fs.writeSync(this.fd, rest, this.size);
-      this.size += rest.length;
+      for (const rest of this.stream.take()) {
+        this.fs.writeSync(this.fd, rest, this.size);
+        this.size += rest.length;
+      }
       propagator.sinks = propagator.sinks.filter((s) => s !== this);
       propagator.beforeWrite = null;
       this.finishStallProbe();
@@ -147,11 +148,12 @@ export class Rewrite implements RecordSink {
 
   /** Hands the output so far to the threadpool; the walk waits for it (backpressure). */
   private async drain(): Promise<void> {
-    while (this.stream.text.length > 0) {
-      const data = Buffer.from(this.stream.take(), 'latin1');
-      const at = this.size;
-      this.size += data.length;
-      await this.fs.write(this.fd, data, at);
+    while (this.stream.length > 0) {
+      for (const data of this.stream.take()) {
+        const at = this.size;
+        this.size += data.length;
+        await this.fs.write(this.fd, data, at);
+      }
     }
   }
 
@@ -181,7 +183,7 @@ export class Rewrite implements RecordSink {
     const out = this.stream;
     this.progress.keysWritten++;
     if (typeof v === 'string') {
-      out.add(index, `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${v.length}\r\n${v}\r\n`);
+      out.addSet(index, key, v);
     } else {
       switch (v.type) {
         case 'list':

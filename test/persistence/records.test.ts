@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { encodeRecord, RecordFormatError, RecordReader, RecordStream, selectRecord } from '../../src/persistence/records.js';
+import { ChunkStream, encodeRecord, RecordFormatError, RecordReader, RecordStream, selectRecord } from '../../src/persistence/records.js';
 
 const latin1 = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 40 });
 const argvArb = fc.array(latin1, { minLength: 1, maxLength: 6 });
@@ -93,5 +93,32 @@ describe('records: the RESP form of the log', () => {
       ['MULTI'], ['SELECT', '1'], ['DEL', 'x'], ['SELECT', '0'], ['SET', 'c', '1'], ['EXEC'],
       ['SET', 'd', '1'],
     ]);
+  });
+
+  it('ChunkStream writes the same bytes as RecordStream, whatever the chunk size (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), argvArb, fc.boolean()), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 8, max: 200 }),
+        (items, chunkSize) => {
+          const a = new RecordStream();
+          const b = new ChunkStream(chunkSize);
+          const taken: Buffer[] = [];
+          for (const [db, argv, asSet] of items) {
+            if (asSet && argv.length >= 2) {
+              a.add(db, encodeRecord(['SET', argv[0]!, argv[1]!]));
+              b.addSet(db, argv[0]!, argv[1]!);
+            } else {
+              a.add(db, encodeRecord(argv));
+              b.add(db, encodeRecord(argv));
+            }
+            if (b.length > chunkSize * 2) taken.push(...b.take());
+          }
+          taken.push(...b.take());
+          expect(b.length).toBe(0);
+          expect(Buffer.concat(taken).toString('latin1')).toBe(a.take());
+        },
+      ),
+    );
   });
 });
