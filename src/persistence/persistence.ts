@@ -37,6 +37,8 @@ export class Persistence {
   rewriteScheduled = false;
   readonly stats = {
     rewrites: 0,
+    /** Complete images written: rewrites and SAVEs (INFO rdb_saves). */
+    saves: 0,
     consecutiveFailures: 0,
     lastRewriteTimeSec: -1,
     lastRewriteStatus: 'ok' as 'ok' | 'err',
@@ -297,6 +299,7 @@ export class Persistence {
   private finishRewrite(rewrite: Rewrite, size: number): void {
     const stats = this.stats;
     stats.rewrites++;
+    stats.saves++;
     stats.consecutiveFailures = 0;
     stats.lastRewriteStatus = 'ok';
     stats.lastRewriteTimeSec = Math.round((Date.now() - rewrite.startedAt) / 1000);
@@ -336,6 +339,7 @@ export class Persistence {
         log.requestSync();
       });
       if (log.error !== null) return false;
+      this.stats.saves++;
       this.server.lastSave = Math.floor(Date.now() / 1000);
       this.server.stats.dirty = 0;
       return true;
@@ -389,16 +393,30 @@ export class Persistence {
     const log = this.log;
     const rewrite = this.rewrite;
     const config = this.server.config;
+    const inProgress = rewrite !== null ? 1 : 0;
+    // Redis's fields, in Redis's order. There is no RDB file: the rdb_* fields describe the
+    // last complete image on disk (a rewrite or SAVE), which is what LASTSAVE reports.
     const fields: [string, string | number][] = [
       ['loading', this.loading !== null ? 1 : 0],
       ['async_loading', 0],
+      ['current_cow_peak', 0],
+      ['current_cow_size', 0],
+      ['current_cow_size_age', 0],
+      ['current_fork_perc', '0.00'],
       ['current_save_keys_processed', rewrite?.progress.keysWritten ?? 0],
       ['current_save_keys_total', rewrite?.progress.keysTotal ?? 0],
       ['rdb_changes_since_last_save', this.server.stats.dirty],
-      ['rdb_bgsave_in_progress', 0],
+      ['rdb_bgsave_in_progress', inProgress],
       ['rdb_last_save_time', this.server.lastSave],
+      ['rdb_last_bgsave_status', stats.lastRewriteStatus],
+      ['rdb_last_bgsave_time_sec', stats.lastRewriteTimeSec],
+      ['rdb_current_bgsave_time_sec', rewrite !== null ? Math.round((Date.now() - rewrite.startedAt) / 1000) : -1],
+      ['rdb_saves', stats.saves],
+      ['rdb_last_cow_size', 0],
+      ['rdb_last_load_keys_expired', 0],
+      ['rdb_last_load_keys_loaded', 0],
       ['aof_enabled', log !== null ? 1 : 0],
-      ['aof_rewrite_in_progress', rewrite !== null ? 1 : 0],
+      ['aof_rewrite_in_progress', inProgress],
       ['aof_rewrite_scheduled', this.rewriteScheduled || (this.openOnRewrite && rewrite === null) ? 1 : 0],
       ['aof_last_rewrite_time_sec', stats.lastRewriteTimeSec],
       ['aof_current_rewrite_time_sec', rewrite !== null ? Math.round((Date.now() - rewrite.startedAt) / 1000) : -1],
@@ -406,9 +424,9 @@ export class Persistence {
       ['aof_rewrites', stats.rewrites],
       ['aof_rewrites_consecutive_failures', stats.consecutiveFailures],
       ['aof_last_write_status', log?.error != null ? 'err' : 'ok'],
-      // Holdfast: no fork; the rewrite walks the keyspace in slices on the event loop. The
-      // longest stall it caused (or is causing) is the figure to watch.
-      ['aof_rewrite_max_stall_usec', rewrite !== null ? rewrite.stallNowUsec : stats.lastRewriteStallUsec],
+      ['aof_last_cow_size', 0],
+      ['module_fork_in_progress', 0],
+      ['module_fork_last_cow_size', 0],
     ];
     if (log !== null) {
       fields.push(
@@ -418,9 +436,6 @@ export class Persistence {
         ['aof_buffer_length', log.buffered],
         ['aof_pending_bio_fsync', log.syncInProgress ? 1 : 0],
         ['aof_delayed_fsync', 0],
-        ['aof_fsync_policy', config.str('appendfsync')],
-        ['aof_fsyncs', log.syncs],
-        ['aof_fsync_waiters_released', log.releasedBySync],
       );
     }
     const loading = this.loading;
@@ -435,6 +450,13 @@ export class Persistence {
         ['loading_loaded_perc', (fraction * 100).toFixed(2)],
         ['loading_eta_seconds', fraction > 0 ? Math.round((elapsed * (1 - fraction)) / fraction) : 1],
       );
+    }
+    // Holdfast's own. No fork: the rewrite walks the keyspace in slices on the event loop, and
+    // the longest stall it caused (or is causing) is the figure to watch. fsyncs and the
+    // waiters they released show group commit at work.
+    fields.push(['aof_rewrite_max_stall_usec', rewrite !== null ? rewrite.stallNowUsec : stats.lastRewriteStallUsec]);
+    if (log !== null) {
+      fields.push(['aof_fsync_policy', config.str('appendfsync')], ['aof_fsyncs', log.syncs], ['aof_fsync_waiters_released', log.releasedBySync]);
     }
     return fields;
   }

@@ -46,6 +46,35 @@ describe('the log: what is written', () => {
     ]);
   });
 
+  it('MULTI/EXEC is written as one MULTI ... EXEC block; so is a command with the expired keys it met', async () => {
+    const disk = new SimulatedDisk();
+    const h = await start(disk, { appendfsync: 'no' });
+    const c = await connect(h);
+    await c.call('MULTI');
+    await c.call('SET', 'a', '1');
+    await c.call('GET', 'a');
+    await c.call('SELECT', '2');
+    await c.call('INCR', 'n');
+    await c.call('EXEC');
+    // A transaction that writes nothing writes nothing; one write is written as itself.
+    await c.call('MULTI');
+    await c.call('GET', 'a');
+    await c.call('EXEC');
+    await c.call('MULTI');
+    await c.call('SET', 'b', '1');
+    await c.call('EXEC');
+    await c.call('SET', 'gone', 'x', 'PX', '1');
+    await new Promise((r) => setTimeout(r, 5));
+    // Lazily expired inside APPEND (the timer has not fired yet or just has): its DEL comes first.
+    await c.call('APPEND', 'gone', 'y');
+    const recs = records(disk.contents(SIM_LOG));
+    const start0 = recs.findIndex((r) => r[0] === 'MULTI');
+    expect(recs.slice(start0, start0 + 7)).toEqual([['MULTI'], ['SELECT', '0'], ['SET', 'a', '1'], ['SELECT', '2'], ['INCR', 'n'], ['EXEC'], ['SET', 'b', '1']]);
+    const tail = recs.slice(recs.findIndex((r) => r[1] === 'gone'));
+    expect(tail[0]![0]).toBe('SET');
+    expect(tail.slice(1).filter((r) => r[0] !== 'MULTI' && r[0] !== 'EXEC')).toEqual([['DEL', 'gone'], ['APPEND', 'gone', 'y']]);
+  });
+
   it('a record reaches the kernel before its reply (a crash of the process loses no acknowledged write)', async () => {
     const disk = new SimulatedDisk();
     disk.syncDelayMs = 50;
