@@ -18,6 +18,7 @@ import { clientInfoLine } from './network/clientInfo.js';
 import { Observability } from './observability/observability.js';
 import { registerInfoSections } from './observability/info.js';
 import { createTlsListener } from './network/tls.js';
+import { HttpSidePort } from './http/httpServer.js';
 import { MemoryManager } from './memory/manager.js';
 import { Err } from './protocol/errors.js';
 import { ConfigError } from './config.js';
@@ -263,6 +264,20 @@ export class Server {
       }
       this.log('notice', `Ready to accept connections tls on ${addresses.join(' ')} port ${tlsPort}`);
     }
+    // The HTTP side port comes up before loading, so /health can say 503 meanwhile
+    const httpPort = this.config.num('http-port');
+    if (httpPort > 0) {
+      const side = new HttpSidePort(this);
+      side.prepare();
+      try {
+        await side.listen(httpPort, this.config.str('http-bind'));
+      } catch (err) {
+        await this.close();
+        throw err;
+      }
+      this.http = side;
+      this.log('notice', `HTTP side port on ${this.config.str('http-bind')} port ${side.port}`);
+    }
     this.startCron();
     try {
       // The log is replayed while clients already get -LOADING, as in Redis.
@@ -280,6 +295,10 @@ export class Server {
     return (this.tlsListener?.address() as net.AddressInfo | undefined)?.port ?? 0;
   }
   private tlsListener: net.Server | null = null;
+  /** The HTTP side port (http-port), when on. */
+  http: HttpSidePort | null = null;
+  /** Set when close() begins: /health answers 503 from then on. */
+  shuttingDown = false;
 
   get port(): number {
     return (this.listeners[0]?.address() as net.AddressInfo | undefined)?.port ?? 0;
@@ -304,14 +323,28 @@ export class Server {
     }
   }
 
+  /**
+   * Shutdown (SHUTDOWN, SIGTERM): stop accepting, run the shutdown hooks (persistence
+   * flushes its log), let every client's replies so far go out (bounded wait), then close.
+   */
   async close(): Promise<void> {
+    this.shuttingDown = true;
     if (this.cron) clearInterval(this.cron);
     this.cron = null;
+    const listening = Promise.all(this.listeners.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    this.listeners = [];
     this.scheduler.stop();
     for (const hook of this.shutdownHooks) await hook();
+    // A client waiting in a blocking command has no reply coming: it is closed at once
+    for (const c of [...this.clients.values()]) {
+      if (c.blocked) c.close();
+      else c.closeAfterReply();
+    }
+    for (let waited = 0; this.clients.size > 0 && waited < 1000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     for (const c of [...this.clients.values()]) c.close();
-    await Promise.all(this.listeners.map((s) => new Promise<void>((r) => s.close(() => r()))));
-    this.listeners = [];
+    await listening;
+    await this.http?.close();
+    this.http = null;
   }
 }
 

@@ -60,7 +60,11 @@ export class SaleRuntime implements SaleEnv {
   /** Routes a sale's transitions to WATCH and its channel (SaleValue.onEvent). */
   attach(sale: SaleValue): void {
     sale.onEvent = this.listenerFor(sale);
+    for (const l of this.onAttach) l(sale);
   }
+
+  /** Told of every sale attached (the /metrics registry keeps a weak list of live sales). */
+  readonly onAttach: ((sale: SaleValue) => void)[] = [];
 
   private listenerFor(sale: SaleValue): SaleListener {
     return (event, lot, code, user) => {
