@@ -217,6 +217,14 @@ export class Server {
   /** RESET: subsystems drop per-connection state (WATCHed keys, ...) as on close. */
   readonly clientResetHooks: ((c: Client) => void)[] = [];
 
+  /**
+   * A listener's error after it is up (accept failing: EMFILE, ENFILE, ...): logged, and the
+   * server goes on; Node would otherwise throw it as an unhandled 'error' event.
+   */
+  private readonly onListenerError = (err: Error): void => {
+    this.log('warning', `Accepting a connection failed: ${err.message}`);
+  };
+
   /** Listens on every `bind` address at `port`; resolves with the port in use. */
   async listen(): Promise<number> {
     let port = this.config.num('port');
@@ -239,6 +247,7 @@ export class Server {
         throw err;
       }
       port = (server.address() as net.AddressInfo).port;
+      server.on('error', this.onListenerError);
       this.listeners.push(server);
     }
     if (this.listeners.length === 0) throw new Error('could not bind any address');
@@ -256,6 +265,7 @@ export class Server {
             throw err;
           }
           this.tlsListener ??= tlsServer;
+          tlsServer.on('error', this.onListenerError);
           this.listeners.push(tlsServer);
         }
       } catch (err) {

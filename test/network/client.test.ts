@@ -263,6 +263,13 @@ describe('connections', () => {
       expect(await d.call('PING')).toBe('+PONG\r\n');
     });
 
+    it('an error on the listening socket (accept failing) is logged, not thrown', async () => {
+      const listener = (holdfast.server as unknown as { listeners: net.Server[] }).listeners[0]!;
+      expect(() => listener.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }))).not.toThrow();
+      const c = await connect();
+      expect(await c.call('PING')).toBe('+PONG\r\n');
+    });
+
     it('closes after QUIT once the reply is out, and drops what follows', async () => {
       const c = await connect();
       c.write(Buffer.concat([encode('PING', 'x'), encode('QUIT'), encode('PING', 'never')]));
