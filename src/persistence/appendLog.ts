@@ -50,6 +50,10 @@ export class AppendLog {
   releasedBySync = 0;
 
   private syncing = false;
+  /** The fsync in flight (close() waits for it). */
+  private inflight: Promise<void> | null = null;
+  /** close() has begun: no new sync cycle starts (close does the last one). */
+  private closing = false;
   /** Connections whose replies wait for this turn's log write. */
   private heldReplies: Writable[] = [];
   private syncScheduled = false;
@@ -199,7 +203,7 @@ export class AppendLog {
 
   private readonly startSync = (): void => {
     this.syncScheduled = false;
-    if (this.syncing || this.closed) return; // the running sync starts the next when it ends
+    if (this.syncing || this.closed || this.closing) return; // the running sync starts the next when it ends
     if (!this.flush()) return; // retried from the cron
     const batch = this.retryBatch.length > 0 ? this.retryBatch.concat(this.durability.beginSync()) : this.durability.beginSync();
     this.retryBatch = [];
@@ -209,9 +213,10 @@ export class AppendLog {
     const dirUnsynced = this.dirUnsynced;
     const generation = this.generation;
     this.syncing = true;
-    void this.syncSteps(replacement, dirUnsynced).then(
+    this.inflight = this.syncSteps(replacement, dirUnsynced).then(
       () => {
         this.syncing = false;
+        this.inflight = null;
         if (generation !== this.generation) {
           // The log moved to a rewrite's file meanwhile. This fsync still made its records
           // durable in the old file, which stays the log until the new one's rename (done
@@ -241,6 +246,7 @@ export class AppendLog {
       },
       (err: NodeJS.ErrnoException) => {
         this.syncing = false;
+        this.inflight = null;
         if (generation !== this.generation) {
           // The old file failed, but its records are in the new one too: wait for that.
           this.retryBatch = batch.concat(this.retryBatch);
@@ -348,18 +354,19 @@ export class AppendLog {
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    for (let i = 0; i < 1000 && this.syncing; i++) await new Promise((r) => setTimeout(r, 1));
+    this.closing = true;
+    while (this.inflight !== null) await this.inflight;
     this.flush();
-    if (!this.syncing) {
-      const batch = this.durability.beginSync();
-      try {
-        await this.syncSteps(this.replacement, this.dirUnsynced);
-        this.replacement = null;
-        this.synced = this.offset;
-      } catch (err) {
-        this.log('warning', `Error syncing the AOF file on close: ${strerror(err)}`);
-      }
+    const batch = this.retryBatch.concat(this.durability.beginSync());
+    this.retryBatch = [];
+    try {
+      await this.syncSteps(this.replacement, this.dirUnsynced);
+      this.replacement = null;
+      this.synced = this.offset;
+      // Released only once on disk: a reply never acknowledges a write that is not.
       this.durability.endSync(batch);
+    } catch (err) {
+      this.log('warning', `Error syncing the AOF file on close: ${strerror(err)}`);
     }
     this.closed = true;
     try {

@@ -356,13 +356,19 @@ export class Persistence {
         this.openOnRewrite = true;
         if (this.startRewrite() === 'in-progress') this.server.log('notice', 'AOF will start when the rewrite in progress ends');
       } else if (value === false && this.log !== null) {
+        // Redis's stopAppendOnly: a last write and fsync, then the log is closed. Replies
+        // waiting for an fsync are released by that last one, not before.
         const log = this.log;
-        this.log = null;
         this.rewrite?.abort();
-        this.propagator.sinks = this.rewrite !== null ? [this.rewrite] : [];
-        this.applyPolicies();
-        this.server.dispatcher.writesDenied = null;
-        void log.close();
+        void log.close().then(() => {
+          if (this.log !== log) return;
+          this.log = null;
+          this.propagator.sinks = this.rewrite !== null ? [this.rewrite] : [];
+          this.applyPolicies();
+          this.refreshWriteStatus();
+          // Turned on again meanwhile: start over from a rewrite.
+          if (this.server.config.bool('appendonly')) this.configChanged('appendonly', true);
+        });
       }
     } else if (name === 'appendfsync' || name === 'sale-fsync') {
       this.applyPolicies();

@@ -130,6 +130,33 @@ describe('appendfsync always: group commit', () => {
     expect(disk.counts.datasyncs - syncsBefore).toBeLessThanOrEqual(3);
   });
 
+  it('CONFIG SET appendonly no: a last fsync, and only then the replies that waited for one', async () => {
+    const disk = new SimulatedDisk();
+    const h = await start(disk, { appendfsync: 'always' });
+    const c = await connect(h);
+    const admin = await connect(h);
+    disk.holdSyncs = true;
+    let answered = false;
+    const p = c.call('SET', 'a', '1').then((r) => ((answered = true), r));
+    await until(() => disk.heldSyncCount === 1, 'the fsync in flight');
+    expect(await admin.call('CONFIG', 'SET', 'appendonly', 'no')).toBe(OK);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    disk.holdSyncs = false;
+    disk.releaseSyncs();
+    expect(await p).toBe(OK);
+    await until(() => h.server.persistence.log === null, 'the log to close');
+    expect(await admin.call('INFO', 'persistence')).toContain('aof_enabled:0\r\n');
+    // Writes go on, unlogged, answered at once.
+    disk.holdSyncs = true;
+    expect(await c.call('SET', 'b', '2')).toBe(OK);
+    disk.holdSyncs = false;
+    disk.powerCut();
+    await h.close();
+    const again = await start(disk);
+    expect([again.server.keyspace.dbs[0]!.get('a'), again.server.keyspace.dbs[0]!.get('b')]).toEqual(['1', undefined]);
+  });
+
   it('a pipeline waits behind its first write, in order; a write that changes nothing does not wait', async () => {
     const disk = new SimulatedDisk();
     const h = await start(disk, { appendfsync: 'always' });
