@@ -241,7 +241,6 @@ export class AppendLog {
         this.syncs++;
         this.releasedBySync += batch.length;
         this.durability.endSync(batch);
-        this.afterSync?.();
         if (this.durability.waitingCount > 0 || this.replacement !== null) this.requestSync();
       },
       (err: NodeJS.ErrnoException) => {
@@ -263,13 +262,10 @@ export class AppendLog {
         // the cron writes the unsynced bytes again before the next try (after a failed
         // fsync the kernel may have dropped them).
         this.retryBatch = batch.concat(this.retryBatch);
-        this.afterSync?.();
       },
     );
   };
 
-  /** Called after every sync attempt. */
-  afterSync: (() => void) | null = null;
   /** Called when the write status changes (error or recovered): MISCONF on or off. */
   onStatus: (() => void) | null = null;
 

@@ -53,6 +53,9 @@ export class Persistence {
   /** A rewrite started by CONFIG SET appendonly yes: its file becomes the log. */
   private openOnRewrite = false;
   private rewriteWaiters: ((ok: boolean) => void)[] = [];
+  /** A finished rewrite (log off) is being fsynced and renamed into place. */
+  private installing = false;
+  private rewriteCount = 0;
 
   constructor(
     private readonly server: Server,
@@ -161,7 +164,6 @@ export class Persistence {
 
   private attachLog(log: AppendLog): void {
     this.log = log;
-    log.afterSync = () => this.refreshWriteStatus();
     log.onStatus = () => this.refreshWriteStatus();
     this.propagator.sinks = [
       { write: (dbs, _argvs, records) => (records.length === 1 ? log.append(dbs[0]!, records[0]!) : log.appendAtomic(dbs, records)) },
@@ -202,12 +204,8 @@ export class Persistence {
   private tick(): void {
     const log = this.log;
     const config = this.server.config;
-    if (log !== null) {
-      const hadError = log.error !== null;
-      log.tick(config.str('appendfsync') === 'everysec', Date.now());
-      if (hadError !== (log.error !== null)) this.refreshWriteStatus();
-    }
-    if (this.rewrite !== null) return;
+    if (log !== null) log.tick(config.str('appendfsync') === 'everysec', Date.now());
+    if (this.rewrite !== null || this.installing) return;
     if (this.rewriteScheduled && !this.log?.replacing) {
       this.rewriteScheduled = false;
       this.startRewrite();
@@ -230,7 +228,7 @@ export class Persistence {
    * rewrite still writes the file (a snapshot a later start with appendonly yes loads).
    */
   startRewrite(): RewriteStart {
-    if (this.rewrite !== null) return 'in-progress';
+    if (this.rewrite !== null || this.installing) return 'in-progress';
     if (this.log?.replacing) {
       // The previous rewrite's rename is not on disk yet: start right after it.
       this.rewriteScheduled = true;
@@ -239,7 +237,7 @@ export class Persistence {
     const target = this.log?.target ?? this.logPath;
     const dir = path.dirname(target);
     let fd: number;
-    const tempPath = path.join(dir, `temp-rewriteaof-${process.pid}.aof`);
+    const tempPath = path.join(dir, `temp-rewriteaof-${process.pid}-${++this.rewriteCount}.aof`);
     try {
       this.fs.mkdirp(dir);
       fd = this.fs.open(tempPath, 'create');
@@ -269,10 +267,18 @@ export class Persistence {
           this.attachLog(next);
           this.finishRewrite(rewrite, replacement.size);
         } else {
-          // The log is off: the file only has to reach its name, durably.
+          // The log is off: the file only has to reach its name, durably (and no other
+          // rewrite may start before it has).
+          this.installing = true;
           void this.installSnapshot(replacement.fd, replacement.tempPath, target).then(
-            () => this.finishRewrite(rewrite, replacement.size),
-            (err: unknown) => this.rewriteFailed(`Error installing the rewritten AOF: ${strerror(err)}`),
+            () => {
+              this.installing = false;
+              this.finishRewrite(rewrite, replacement.size);
+            },
+            (err: unknown) => {
+              this.installing = false;
+              this.rewriteFailed(`Error installing the rewritten AOF: ${strerror(err)}`);
+            },
           );
         }
         this.applyPolicies();
