@@ -1,106 +1,300 @@
 import type { Clock } from '../expiry/clock.js';
 import type { DeadlineOwner, DeadlineScheduler } from '../expiry/scheduler.js';
-import { VOLATILE_KEY_BYTES, keyBytes, stringValueBytes, typedValueBytes } from '../memory/sizes.js';
+import { latin1String } from '../protocol/requestParser.js';
+import { CELL_BYTES, INLINE_ENTRY_SLACK, OBJECT_CELL_BYTES, SHARD_BYTES, VOLATILE_KEY_BYTES, stringValueBytes, typedValueBytes } from '../memory/sizes.js';
 import { SLOT_COUNT, keyHashSlot } from './slot.js';
 import type { RemovalReason, TypedValue, Value } from './values.js';
 
+/** Marks a free cell in `offs`. */
+const FREE = 0xffffffff;
+/** Length bytes: below LEN_U32 the byte is the length; LEN_U32 says four bytes follow. */
+const LEN_U32 = 0xfd;
+/** In place of a value's length: the value is the JS object (or long string) in objs[cell]. */
+const IN_OBJS = 0xfe;
+/** Strings up to this long live in the arena; longer ones stay JS strings (their own heap object). */
+export const INLINE_MAX = 4096;
+const MIN_CAPACITY = 8;
+const MIN_ARENA = 256;
+
+/** Where readLength left off (a module variable: no object per call on the hot path). */
+let lengthEnd = 0;
+
+function readLength(a: Buffer, p: number): number {
+  const b = a[p]!;
+  if (b < LEN_U32) {
+    lengthEnd = p + 1;
+    return b;
+  }
+  lengthEnd = p + 5;
+  if (b === IN_OBJS) return -1;
+  return (a[p + 1]! | (a[p + 2]! << 8) | (a[p + 3]! << 16)) + a[p + 4]! * 0x1000000;
+}
+
+function writeLength(a: Buffer, p: number, n: number): number {
+  if (n < LEN_U32) {
+    a[p] = n;
+    return p + 1;
+  }
+  a[p] = LEN_U32;
+  a[p + 1] = n & 0xff;
+  a[p + 2] = (n >>> 8) & 0xff;
+  a[p + 3] = (n >>> 16) & 0xff;
+  a[p + 4] = (n >>> 24) & 0xff;
+  return p + 5;
+}
+
+type Latin1Buffer = Buffer & { latin1Write(s: string, offset: number, length: number): number };
+
+function writeString(a: Buffer, p: number, s: string): number {
+  const n = s.length;
+  if (n <= 32) for (let j = 0; j < n; j++) a[p + j] = s.charCodeAt(j);
+  else (a as Latin1Buffer).latin1Write(s, p, n);
+  return p + n;
+}
+
+/** Bytes an entry takes in the arena: key length, key, value length, value (if inline). */
+function entryBytes(key: string, inlineValue: string | null): number {
+  const k = key.length;
+  const kh = k < LEN_U32 ? 1 : 5;
+  if (inlineValue === null) return kh + k + 1;
+  const v = inlineValue.length;
+  return kh + k + (v < LEN_U32 ? 1 : 5) + v;
+}
+
+/** Whether a value is stored in the arena (a string short enough) or as an object. */
+function inlineString(v: Value): string | null {
+  return typeof v === 'string' && v.length <= INLINE_MAX ? v : null;
+}
+
 /**
- * The keys of one hash slot, in an open-addressing table (linear probing, backward-shift
- * deletion, so no tombstones): key at cells[2i], value at cells[2i + 1], and two uint32
- * words per cell in `meta`: the key's hash and its access field (Redis's 24-bit `lru`: an
- * LRU stamp, or LFU minutes << 8 | counter). A V8 Map would cost as much per key as the
- * cells do, but a second Map would be needed for access times (another ~37 bytes a key),
- * and a Map cannot be sampled at random for eviction. Here a key costs its two strings and
- * about 44 bytes of table, with no heap object of its own.
+ * The keys of one hash slot. An open-addressing table (linear probing, backward-shift
+ * deletion, so no tombstones) of typed arrays: per cell the key's hash, its access field
+ * (Redis's 24-bit `lru`: an LRU stamp, or LFU minutes << 8 | counter) and the offset of its
+ * entry in `arena`, a byte buffer outside the V8 heap holding each key and, for strings up
+ * to INLINE_MAX bytes, its value. A string key therefore costs no heap object at all: the
+ * garbage collector never visits it, never copies it out of the young generation, and its
+ * pauses do not grow with the keyspace. Aggregates and long strings stay JS values, in
+ * `objs` (allocated for the slot only once it holds one).
+ *
+ * The arena is append-only: a rewrite or a delete leaves its old entry as garbage, and the
+ * slot repacks its live entries into a fresh arena when it fills up or is a quarter garbage.
+ * A slot holds about 1,200 keys at 20 million keys, so a repack copies some 150 KB: no
+ * stall, and memory goes back after deletes.
  */
 class SlotShard {
-  cells: (Value | undefined)[];
-  meta: Uint32Array;
+  hashes: Uint32Array;
+  access: Uint32Array;
+  offs: Uint32Array;
+  objs: (Value | undefined)[] | null = null;
   mask: number;
   count = 0;
+  arena: Buffer;
+  used = 0;
+  garbage = 0;
   /** Redis keeps TTLs in a second dict too: only volatile keys pay for one. */
   expires: Map<string, number> | null = null;
 
   constructor(capacity: number) {
-    this.cells = new Array<Value | undefined>(2 * capacity).fill(undefined);
-    this.meta = new Uint32Array(2 * capacity);
+    this.hashes = new Uint32Array(capacity);
+    this.access = new Uint32Array(capacity);
+    this.offs = new Uint32Array(capacity).fill(FREE);
     this.mask = capacity - 1;
+    this.arena = Buffer.allocUnsafeSlow(MIN_ARENA);
   }
 
   /** The cell holding key, or -1. */
   find(key: string, hash: number): number {
-    const cells = this.cells, meta = this.meta, mask = this.mask;
+    const hashes = this.hashes, offs = this.offs, mask = this.mask, a = this.arena;
+    const n = key.length;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const k = cells[2 * i];
-      if (k === undefined) return -1;
-      if (meta[2 * i] === hash && k === key) return i;
+      const off = offs[i]!;
+      if (off === FREE) return -1;
+      if (hashes[i] !== hash) continue;
+      // The key's bytes against the string's code units.
+      if (readLength(a, off) !== n) continue;
+      let p = lengthEnd;
+      let j = 0;
+      while (j < n && a[p] === key.charCodeAt(j)) {
+        p++;
+        j++;
+      }
+      if (j === n) return i;
     }
+  }
+
+  /** The key stored in cell i. */
+  keyAt(i: number): string {
+    const a = this.arena;
+    const n = readLength(a, this.offs[i]!);
+    return latin1String(a, lengthEnd, lengthEnd + n);
+  }
+
+  /** The value stored in cell i (a string read out of the arena, or the object). */
+  valueAt(i: number): Value {
+    const a = this.arena;
+    const k = readLength(a, this.offs[i]!);
+    const n = readLength(a, lengthEnd + k);
+    if (n < 0) return this.objs![i]!;
+    return latin1String(a, lengthEnd, lengthEnd + n);
+  }
+
+  /** Whether cell i's value is an object (or long string) in objs. */
+  isObject(i: number): boolean {
+    const a = this.arena;
+    const k = readLength(a, this.offs[i]!);
+    return a[lengthEnd + k] === IN_OBJS;
+  }
+
+  /** Bytes of cell i's entry in the arena. */
+  private entrySizeAt(i: number): number {
+    const a = this.arena;
+    const off = this.offs[i]!;
+    const k = readLength(a, off);
+    const n = readLength(a, lengthEnd + k);
+    return lengthEnd - off + (n < 0 ? 0 : n);
+  }
+
+  /** Appends an entry; returns its offset. May repack the arena (so offsets of others move). */
+  private append(key: string, inline: string | null): number {
+    const size = entryBytes(key, inline);
+    if (this.used + size > this.arena.length) this.repack(size);
+    const a = this.arena;
+    const off = this.used;
+    let p = writeString(a, writeLength(a, off, key.length), key);
+    if (inline === null) a[p++] = IN_OBJS;
+    else p = writeString(a, writeLength(a, p, inline.length), inline);
+    this.used = p;
+    return off;
+  }
+
+  /**
+   * Copies the live entries into a fresh arena sized for them plus `extra` bytes and a
+   * quarter of slack. The old buffer goes with the next GC.
+   */
+  private repack(extra: number): void {
+    const live = this.used - this.garbage;
+    const size = Math.max(MIN_ARENA, Math.ceil((live + extra) * 1.25));
+    const from = this.arena;
+    const to = Buffer.allocUnsafeSlow(size);
+    const offs = this.offs;
+    let p = 0;
+    for (let i = 0; i <= this.mask; i++) {
+      const off = offs[i]!;
+      if (off === FREE) continue;
+      const n = this.entrySizeAt(i);
+      from.copy(to, p, off, off + n);
+      offs[i] = p;
+      p += n;
+    }
+    this.arena = to;
+    this.used = p;
+    this.garbage = 0;
   }
 
   /** Adds a key known to be absent; returns its cell. */
   insert(key: string, hash: number, value: Value, access: number): number {
     if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.resize((this.mask + 1) * 2);
-    const cells = this.cells, meta = this.meta, mask = this.mask;
+    const offs = this.offs, mask = this.mask;
     let i = hash & mask;
-    while (cells[2 * i] !== undefined) i = (i + 1) & mask;
-    cells[2 * i] = key;
-    cells[2 * i + 1] = value;
-    meta[2 * i] = hash;
-    meta[2 * i + 1] = access;
+    while (offs[i] !== FREE) i = (i + 1) & mask;
+    const inline = inlineString(value);
+    // The cell stays free until the entry is written: a repack meanwhile skips it.
+    const off = this.append(key, inline);
+    offs[i] = off;
+    this.hashes[i] = hash;
+    this.access[i] = access;
+    if (inline === null) this.setObject(i, value);
+    else if (this.objs !== null) this.objs[i] = undefined;
     this.count++;
     return i;
   }
 
+  /** Stores a new value for the key in cell i. */
+  update(i: number, key: string, value: Value): void {
+    const inline = inlineString(value);
+    const a = this.arena;
+    const off = this.offs[i]!;
+    const k = readLength(a, off);
+    const vAt = lengthEnd + k;
+    const n = readLength(a, vAt);
+    if (inline !== null && n === inline.length) {
+      // Same length: in place (a cache overwriting its values never repacks).
+      writeString(a, lengthEnd, inline);
+      if (this.objs !== null) this.objs[i] = undefined;
+      return;
+    }
+    if (inline === null && n < 0) {
+      this.objs![i] = value;
+      return;
+    }
+    // The old entry is garbage from now on: freeing the cell during the append keeps a
+    // repack from copying it.
+    this.garbage += lengthEnd - off + (n < 0 ? 0 : n);
+    this.offs[i] = FREE;
+    this.offs[i] = this.append(key, inline);
+    if (inline === null) this.setObject(i, value);
+    else if (this.objs !== null) this.objs[i] = undefined;
+    this.maybeRepack();
+  }
+
+  private setObject(i: number, value: Value): void {
+    if (this.objs === null) this.objs = new Array<Value | undefined>(this.mask + 1).fill(undefined);
+    this.objs[i] = value;
+  }
+
   /** Empties cell i, shifting back the run after it so lookups need no tombstones. */
   removeAt(i: number): void {
-    const cells = this.cells, meta = this.meta, mask = this.mask;
+    this.garbage += this.entrySizeAt(i);
+    const hashes = this.hashes, access = this.access, offs = this.offs, objs = this.objs, mask = this.mask;
     let hole = i;
-    for (let j = (i + 1) & mask; cells[2 * j] !== undefined; j = (j + 1) & mask) {
+    for (let j = (i + 1) & mask; offs[j] !== FREE; j = (j + 1) & mask) {
       // The entry at j may fill the hole when its home cell is not after the hole.
-      if (((j - (meta[2 * j]! & mask)) & mask) >= ((j - hole) & mask)) {
-        cells[2 * hole] = cells[2 * j];
-        cells[2 * hole + 1] = cells[2 * j + 1];
-        meta[2 * hole] = meta[2 * j]!;
-        meta[2 * hole + 1] = meta[2 * j + 1]!;
+      if (((j - (hashes[j]! & mask)) & mask) >= ((j - hole) & mask)) {
+        hashes[hole] = hashes[j]!;
+        access[hole] = access[j]!;
+        offs[hole] = offs[j]!;
+        if (objs !== null) objs[hole] = objs[j];
         hole = j;
       }
     }
-    cells[2 * hole] = undefined;
-    cells[2 * hole + 1] = undefined;
+    offs[hole] = FREE;
+    if (objs !== null) objs[hole] = undefined;
     this.count--;
     // Memory goes back after mass deletes: a table an eighth full halves.
     if (this.mask + 1 > MIN_CAPACITY && this.count * 8 < this.mask + 1) this.resize((this.mask + 1) >> 1);
+    this.maybeRepack();
+  }
+
+  private maybeRepack(): void {
+    if (this.garbage > 1024 && this.garbage * 4 > this.arena.length) this.repack(0);
   }
 
   private resize(capacity: number): void {
-    const oldCells = this.cells, oldMeta = this.meta;
-    this.cells = new Array<Value | undefined>(2 * capacity).fill(undefined);
-    this.meta = new Uint32Array(2 * capacity);
-    this.mask = capacity - 1;
-    const cells = this.cells, meta = this.meta, mask = this.mask;
-    for (let j = 0; j < oldCells.length; j += 2) {
-      const k = oldCells[j];
-      if (k === undefined) continue;
-      const hash = oldMeta[j]!;
+    const oldHashes = this.hashes, oldAccess = this.access, oldOffs = this.offs, oldObjs = this.objs;
+    const hashes = (this.hashes = new Uint32Array(capacity));
+    const access = (this.access = new Uint32Array(capacity));
+    const offs = (this.offs = new Uint32Array(capacity).fill(FREE));
+    const objs = (this.objs = oldObjs === null ? null : new Array<Value | undefined>(capacity).fill(undefined));
+    const mask = (this.mask = capacity - 1);
+    for (let j = 0; j < oldOffs.length; j++) {
+      if (oldOffs[j] === FREE) continue;
+      const hash = oldHashes[j]!;
       let i = hash & mask;
-      while (cells[2 * i] !== undefined) i = (i + 1) & mask;
-      cells[2 * i] = k;
-      cells[2 * i + 1] = oldCells[j + 1];
-      meta[2 * i] = hash;
-      meta[2 * i + 1] = oldMeta[j + 1]!;
+      while (offs[i] !== FREE) i = (i + 1) & mask;
+      hashes[i] = hash;
+      access[i] = oldAccess[j]!;
+      offs[i] = oldOffs[j]!;
+      if (objs !== null) objs[i] = oldObjs![j];
     }
   }
 
   /** The live keys, copied: callers may delete while walking them. */
   keys(): string[] {
     const out: string[] = [];
-    const cells = this.cells;
-    for (let j = 0; j < cells.length; j += 2) if (cells[j] !== undefined) out.push(cells[j] as string);
+    for (let i = 0; i <= this.mask; i++) if (this.offs[i] !== FREE) out.push(this.keyAt(i));
     return out;
   }
 }
-
-const MIN_CAPACITY = 8;
 
 /** FNV-1a over the latin1 code units, then murmur3's finalizer so the low bits mix well. */
 function hashKey(key: string): number {
@@ -113,10 +307,22 @@ function hashKey(key: string): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** LRU stamps count units of this many milliseconds: 2^32 of them span 198 days. */
-export const LRU_STAMP_MS = 4;
+/** LRU stamps count units of this many milliseconds: 2^31 of them span 198 days. */
+export const LRU_STAMP_MS = 8;
 /** Redis's LFU_INIT_VAL: the counter a new key starts with. */
 export const LFU_INIT_VAL = 5;
+/**
+ * An access field in LFU form has this bit set (then minutes << 8 | counter, as Redis's
+ * 24-bit lru field); without it, the low 31 bits are an LRU stamp. Unlike Redis, each field
+ * says which it is, so after a policy switch a key's idle time or counter is derived from
+ * what it holds instead of read from the other kind's bits.
+ */
+const LFU_FORM = 0x80000000;
+
+/** The current LRU stamp for a time in ms. */
+export function lruStampAt(ms: number): number {
+  return Math.floor(ms / LRU_STAMP_MS) & 0x7fffffff;
+}
 
 /**
  * What the databases share: the coarse clocks of access times, the access-field mode, and
@@ -126,9 +332,9 @@ export const LFU_INIT_VAL = 5;
 export interface LruClock {
   /** Unix seconds (INFO lru_clock, LFU minutes). */
   seconds: number;
-  /** The current LRU stamp: unix ms / LRU_STAMP_MS, as uint32. */
+  /** The current LRU stamp (lruStampAt). */
   stamp: number;
-  /** Access fields hold LFU data (an LFU maxmemory-policy) instead of LRU stamps. */
+  /** Access fields are kept in LFU form (an LFU maxmemory-policy) instead of LRU stamps. */
   lfu: boolean;
   lfuLogFactor: number;
   lfuDecayTime: number;
@@ -139,7 +345,7 @@ export interface LruClock {
 export function newLruClock(nowMs: number): LruClock {
   return {
     seconds: Math.floor(nowMs / 1000),
-    stamp: Math.floor(nowMs / LRU_STAMP_MS) >>> 0,
+    stamp: lruStampAt(nowMs),
     lfu: false,
     lfuLogFactor: 10,
     lfuDecayTime: 1,
@@ -152,12 +358,21 @@ function lfuMinutes(lru: LruClock): number {
   return Math.floor(lru.seconds / 60) & 0xffff;
 }
 
-/** Redis's LFUDecrAndReturn: the counter, less one per lfu-decay-time minutes idle. */
-export function lfuDecrAndReturn(field: number, lru: LruClock): number {
-  const ldt = field >>> 8;
-  let counter = field & 0xff;
+/** Milliseconds since the access an access field records, in either form. */
+export function idleMsOf(field: number, lru: LruClock): number {
+  if ((field & LFU_FORM) === 0) return ((lru.stamp - field) & 0x7fffffff) * LRU_STAMP_MS;
+  const ldt = (field >>> 8) & 0xffff;
   const now = lfuMinutes(lru);
-  const elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+  return (now >= ldt ? now - ldt : 65535 - ldt + now) * 60_000;
+}
+
+/**
+ * Redis's LFUDecrAndReturn: the counter, less one per lfu-decay-time minutes idle. A field
+ * still in LRU form counts as a new key's counter, decayed over its idle time.
+ */
+export function lfuDecrAndReturn(field: number, lru: LruClock): number {
+  let counter = (field & LFU_FORM) === 0 ? LFU_INIT_VAL : field & 0xff;
+  const elapsed = Math.floor(idleMsOf(field, lru) / 60_000);
   const periods = lru.lfuDecayTime > 0 ? Math.floor(elapsed / lru.lfuDecayTime) : 0;
   if (periods > 0) counter = periods > counter ? 0 : counter - periods;
   return counter;
@@ -171,12 +386,20 @@ function lfuTouch(field: number, lru: LruClock): number {
     const p = 1 / ((base < 0 ? 0 : base) * lru.lfuLogFactor + 1);
     if (Math.random() < p) counter++;
   }
-  return ((lfuMinutes(lru) << 8) | counter) >>> 0;
+  return (LFU_FORM | (lfuMinutes(lru) << 8) | counter) >>> 0;
 }
 
 /** The access field of a new key. */
 function newAccess(lru: LruClock): number {
-  return lru.lfu ? ((lfuMinutes(lru) << 8) | LFU_INIT_VAL) >>> 0 : lru.stamp;
+  return lru.lfu ? (LFU_FORM | (lfuMinutes(lru) << 8) | LFU_INIT_VAL) >>> 0 : lru.stamp;
+}
+
+/** What a key costs in used_memory besides an object value: its entry, arena slack, cells. */
+function keyCharge(key: string, value: Value): number {
+  const inline = inlineString(value);
+  const entry = Math.ceil(entryBytes(key, inline) * INLINE_ENTRY_SLACK) + CELL_BYTES;
+  if (inline !== null) return entry;
+  return entry + OBJECT_CELL_BYTES + (typeof value === 'string' ? stringValueBytes(value.length) : chargeTyped(value));
 }
 
 /** Keyspace bytes of a typed value, remembered on it so in-place updates can be charged as deltas. */
@@ -186,8 +409,12 @@ function chargeTyped(v: TypedValue): number {
   return bytes;
 }
 
-function chargedBytes(v: Value): number {
-  return typeof v === 'string' ? stringValueBytes(v.length) : (v.memAccounted ?? 0);
+/** What keyCharge charged for a value already stored (a typed value's remembered bytes). */
+function chargedFor(key: string, v: Value): number {
+  const inline = inlineString(v);
+  const entry = Math.ceil(entryBytes(key, inline) * INLINE_ENTRY_SLACK) + CELL_BYTES;
+  if (inline !== null) return entry;
+  return entry + OBJECT_CELL_BYTES + (typeof v === 'string' ? stringValueBytes(v.length) : (v.memAccounted ?? 0));
 }
 
 export type RemovalFunnel = (db: Database, key: string, reason: RemovalReason) => void;
@@ -197,14 +424,17 @@ export type SampleVisitor = (key: string, value: Value, access: number, expireAt
 
 /**
  * One of the 16 databases. Keys live in per-hash-slot shards: no single table comes near
- * V8's 2^24-entry Map limit, a slot's table stays small enough to grow or shrink without a
- * noticeable pause (about 1,200 keys a slot at 20 million keys), SCAN's cursor is simply a
- * slot number, and whole slots can move (cluster, rewrite).
+ * V8's 2^24-entry Map limit, a slot's table and arena stay small enough to grow, shrink or
+ * repack without a noticeable pause (about 1,200 keys a slot at 20 million keys), SCAN's
+ * cursor is simply a slot number, and whole slots can move (cluster, rewrite).
  *
  * This is the keyspace API the commands use: values and statuses, never RESP. Reads check
  * the deadline (lazy expiry) so a dead key is never seen; removal always goes through the
  * funnel so that notifications, WATCH and stats see every deletion. Every write keeps
  * `bytes` (and the shared LruClock.datasetBytes) up to date for used_memory.
+ *
+ * Strings read from the arena are fresh JS strings on each read (short-lived: the young
+ * generation reclaims them for nearly nothing); compare them by value, not identity.
  */
 export class Database implements DeadlineOwner<string> {
   private shards: (SlotShard | undefined)[] = new Array(SLOT_COUNT);
@@ -253,9 +483,9 @@ export class Database implements DeadlineOwner<string> {
     }
     if (touch) {
       const lru = this.lru;
-      shard.meta[2 * i + 1] = lru.lfu ? lfuTouch(shard.meta[2 * i + 1]!, lru) : lru.stamp;
+      shard.access[i] = lru.lfu ? lfuTouch(shard.access[i]!, lru) : lru.stamp;
     }
-    return shard.cells[2 * i + 1];
+    return shard.valueAt(i);
   }
 
   has(key: string): boolean {
@@ -269,28 +499,32 @@ export class Database implements DeadlineOwner<string> {
   set(key: string, value: Value, keepTtl = false): void {
     const slot = keyHashSlot(key);
     let shard = this.shards[slot];
-    if (shard === undefined) shard = this.shards[slot] = new SlotShard(MIN_CAPACITY);
+    if (shard === undefined) {
+      shard = this.shards[slot] = new SlotShard(MIN_CAPACITY);
+      this.charge(SHARD_BYTES);
+    }
     const hash = hashKey(key);
     const i = shard.find(key, hash);
-    const bytes = typeof value === 'string' ? stringValueBytes(value.length) : chargeTyped(value);
     if (i < 0) {
       shard.insert(key, hash, value, newAccess(this.lru));
       this.keyCount++;
-      this.charge(keyBytes(key) + bytes);
+      this.charge(keyCharge(key, value));
     } else {
-      const old = shard.cells[2 * i + 1]!;
-      this.charge(bytes - (old === value ? bytes : chargedBytes(old)));
-      if (old !== value && typeof old === 'object') old.dispose?.();
+      const old = shard.isObject(i) ? shard.objs![i]! : null;
+      const before = old !== null ? chargedFor(key, old) : chargedFor(key, shard.valueAt(i));
+      if (old !== null && old !== value && typeof old === 'object') old.dispose?.();
       if (!keepTtl && shard.expires !== null && shard.expires.delete(key)) {
         this.volatileCount--;
         this.charge(-VOLATILE_KEY_BYTES);
         this.scheduler.noteStale();
+        if (shard.expires.size === 0) shard.expires = null;
       }
-      shard.cells[2 * i + 1] = value;
+      shard.update(i, key, value);
+      this.charge(keyCharge(key, value) - before);
       // Redis's dbOverwrite: an LFU counter carries over (the write's lookup counts as an
       // access); an LRU stamp is the new object's.
       const lru = this.lru;
-      shard.meta[2 * i + 1] = lru.lfu ? lfuTouch(shard.meta[2 * i + 1]!, lru) : lru.stamp;
+      shard.access[i] = lru.lfu ? lfuTouch(shard.access[i]!, lru) : lru.stamp;
     }
     if (typeof value === 'object' && value.bindKey !== undefined) value.bindKey(this, key);
   }
@@ -302,10 +536,9 @@ export class Database implements DeadlineOwner<string> {
   replace(key: string, value: Value): void {
     const shard = this.shards[keyHashSlot(key)]!;
     const i = shard.find(key, hashKey(key));
-    const old = shard.cells[2 * i + 1]!;
-    const bytes = typeof value === 'string' ? stringValueBytes(value.length) : chargeTyped(value);
-    this.charge(bytes - (old === value ? bytes : chargedBytes(old)));
-    shard.cells[2 * i + 1] = value;
+    const before = chargedFor(key, shard.isObject(i) ? shard.objs![i]! : shard.valueAt(i));
+    shard.update(i, key, value);
+    this.charge(keyCharge(key, value) - before);
   }
 
   /**
@@ -317,8 +550,8 @@ export class Database implements DeadlineOwner<string> {
     const shard = this.shards[keyHashSlot(key)];
     if (shard === undefined) return;
     const i = shard.find(key, hashKey(key));
-    if (i < 0) return;
-    const v = shard.cells[2 * i + 1]!;
+    if (i < 0 || !shard.isObject(i)) return;
+    const v = shard.objs![i]!;
     if (typeof v === 'string') return;
     const before = v.memAccounted ?? 0;
     this.charge(chargeTyped(v) - before);
@@ -334,18 +567,21 @@ export class Database implements DeadlineOwner<string> {
     if (shard === undefined) return undefined;
     const i = shard.find(key, hashKey(key));
     if (i < 0) return undefined;
-    const v = shard.cells[2 * i + 1]!;
+    const v = shard.valueAt(i);
     shard.removeAt(i);
     this.keyCount--;
-    this.charge(-(keyBytes(key) + chargedBytes(v)));
+    this.charge(-chargedFor(key, v));
     if (shard.expires !== null && shard.expires.delete(key)) {
       this.volatileCount--;
       this.charge(-VOLATILE_KEY_BYTES);
       this.scheduler.noteStale();
       if (shard.expires.size === 0) shard.expires = null;
     }
-    // An empty slot gives its table back.
-    if (shard.count === 0) this.shards[slot] = undefined;
+    // An empty slot gives its table and arena back.
+    if (shard.count === 0) {
+      this.shards[slot] = undefined;
+      this.charge(-SHARD_BYTES);
+    }
     if (dispose && typeof v === 'object') v.dispose?.();
     return v;
   }
@@ -389,13 +625,13 @@ export class Database implements DeadlineOwner<string> {
     const shard = this.shards[keyHashSlot(key)];
     if (shard === undefined) return undefined;
     const i = shard.find(key, hashKey(key));
-    return i < 0 ? undefined : shard.meta[2 * i + 1];
+    return i < 0 ? undefined : shard.access[i];
   }
 
-  /** Milliseconds since the key was last read or written, from its LRU stamp. */
+  /** Milliseconds since the key was last read or written, from its access field. */
   idleMs(key: string): number {
-    const stamp = this.accessOf(key);
-    return stamp === undefined ? 0 : ((this.lru.stamp - stamp) >>> 0) * LRU_STAMP_MS;
+    const field = this.accessOf(key);
+    return field === undefined ? 0 : idleMsOf(field, this.lru);
   }
 
   /** Seconds since the key was last read or written (OBJECT IDLETIME). */
@@ -415,6 +651,7 @@ export class Database implements DeadlineOwner<string> {
     if (shard === undefined || shard.expires === null || shard.expires.get(key) !== deadline) return false;
     // This heap entry is already popped: drop the TTL first so removal does not count it stale.
     shard.expires.delete(key);
+    if (shard.expires.size === 0) shard.expires = null;
     this.volatileCount--;
     this.charge(-VOLATILE_KEY_BYTES);
     this.funnel(this, key, 'expired');
@@ -436,17 +673,16 @@ export class Database implements DeadlineOwner<string> {
     while (slot < SLOT_COUNT && seen < count) {
       const shard = this.shards[slot++];
       if (shard === undefined) continue;
-      const cells = shard.cells;
-      const expires = shard.expires;
-      for (let j = 0; j < cells.length; j += 2) {
-        const key = cells[j] as string | undefined;
-        if (key === undefined) continue;
+      // Keys first: a visitor may not change the slot, but reading values is safe this way too.
+      for (const key of shard.keys()) {
         seen++;
+        const expires = shard.expires;
         if (expires !== null) {
           const at = expires.get(key);
           if (at !== undefined && at <= now) continue;
         }
-        visit(key, cells[j + 1]!);
+        const i = shard.find(key, hashKey(key));
+        if (i >= 0) visit(key, shard.valueAt(i));
       }
     }
     return slot >= SLOT_COUNT ? 0 : slot;
@@ -457,13 +693,12 @@ export class Database implements DeadlineOwner<string> {
     const now = this.clock.now();
     for (const shard of this.shards) {
       if (shard === undefined) continue;
-      const cells = shard.cells;
-      for (let j = 0; j < cells.length; j += 2) {
-        const key = cells[j] as string | undefined;
-        if (key === undefined) continue;
+      for (let i = 0; i <= shard.mask; i++) {
+        if (shard.offs[i] === FREE) continue;
+        const key = shard.keyAt(i);
         const at = shard.expires?.get(key);
         if (at !== undefined && at <= now) continue;
-        yield [key, cells[j + 1]!];
+        yield [key, shard.valueAt(i)];
       }
     }
   }
@@ -484,11 +719,11 @@ export class Database implements DeadlineOwner<string> {
       }
       if (shard === undefined) return undefined;
       // At least one cell in eight is occupied (tables shrink below that).
-      let key: string | undefined;
-      const cells = shard.cells;
       const capacity = shard.mask + 1;
-      do key = cells[2 * Math.floor(Math.random() * capacity)] as string | undefined;
-      while (key === undefined);
+      let i: number;
+      do i = Math.floor(Math.random() * capacity);
+      while (shard.offs[i] === FREE);
+      const key = shard.keyAt(i);
       if (this.get(key, false) !== undefined) return key;
     }
     return undefined;
@@ -498,6 +733,7 @@ export class Database implements DeadlineOwner<string> {
    * Eviction sampling (Redis's dictGetSomeKeys): visits up to `count` keys taken from a
    * random slot and cell onward, or, with `volatileOnly`, keys that have a TTL. Keys are
    * visited as they are, expired or not (eviction may take either). Returns how many.
+   * The visitor must not change the keyspace.
    */
   sample(count: number, volatileOnly: boolean, visit: SampleVisitor): number {
     if (count <= 0 || (volatileOnly ? this.volatileCount : this.keyCount) === 0) return 0;
@@ -511,22 +747,22 @@ export class Database implements DeadlineOwner<string> {
         const expires = shard.expires;
         if (expires === null) continue;
         // A Map cannot be indexed: start a little way in, at random, and take what follows.
-        let skip = Math.floor(Math.random() * Math.min(expires.size, 16));
+        let skip = Math.floor(Math.random() * Math.min(Math.max(0, expires.size - (count - visited)), 16));
         for (const [key, at] of expires) {
           if (skip-- > 0) continue;
           const i = shard.find(key, hashKey(key));
           if (i < 0) continue;
-          visit(key, shard.cells[2 * i + 1]!, shard.meta[2 * i + 1]!, at);
+          visit(key, shard.valueAt(i), shard.access[i]!, at);
           if (++visited >= count) break;
         }
       } else {
-        const cells = shard.cells, meta = shard.meta, mask = shard.mask;
+        const offs = shard.offs, mask = shard.mask;
         const expires = shard.expires;
         let i = Math.floor(Math.random() * (mask + 1));
         for (let step = 0; step <= mask && visited < count; step++, i = (i + 1) & mask) {
-          const key = cells[2 * i] as string | undefined;
-          if (key === undefined) continue;
-          visit(key, cells[2 * i + 1]!, meta[2 * i + 1]!, expires !== null ? expires.get(key) : undefined);
+          if (offs[i] === FREE) continue;
+          const key = shard.keyAt(i);
+          visit(key, shard.valueAt(i), shard.access[i]!, expires !== null ? expires.get(key) : undefined);
           visited++;
         }
       }
@@ -539,12 +775,8 @@ export class Database implements DeadlineOwner<string> {
     const n = this.keyCount;
     const volatile = this.volatileCount;
     for (const shard of this.shards) {
-      if (shard === undefined) continue;
-      const cells = shard.cells;
-      for (let j = 1; j < cells.length; j += 2) {
-        const v = cells[j];
-        if (typeof v === 'object') v.dispose?.();
-      }
+      if (shard === undefined || shard.objs === null) continue;
+      for (const v of shard.objs) if (typeof v === 'object') v.dispose?.();
     }
     this.shards = new Array(SLOT_COUNT);
     this.keyCount = 0;
@@ -563,7 +795,7 @@ export class Database implements DeadlineOwner<string> {
     return this.shards[slot]?.keys().values();
   }
 
-  /** Keys in one slot, without copying them. */
+  /** How many keys one slot holds. */
   slotSize(slot: number): number {
     return this.shards[slot]?.count ?? 0;
   }

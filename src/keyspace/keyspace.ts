@@ -1,7 +1,7 @@
 import type { Clock } from '../expiry/clock.js';
 import type { DeadlineScheduler } from '../expiry/scheduler.js';
 import { NotifyClass, type Notifier } from '../notify/notifier.js';
-import { Database, LRU_STAMP_MS, newLruClock, type LruClock } from './database.js';
+import { Database, lruStampAt, newLruClock, type LruClock } from './database.js';
 import type { RemovalReason } from './values.js';
 
 export interface KeyspaceStats {
@@ -44,7 +44,7 @@ export class Keyspace {
   /** Refreshes the coarse clock used for access times (called by the server cron). */
   tick(now = this.clock.now()): void {
     this.lru.seconds = Math.floor(now / 1000);
-    this.lru.stamp = Math.floor(now / LRU_STAMP_MS) >>> 0;
+    this.lru.stamp = lruStampAt(now);
   }
 
   onModifiedKey(listener: ModifiedKeyListener): void {

@@ -1,4 +1,4 @@
-import { LRU_STAMP_MS, lfuDecrAndReturn, type Database, type LruClock } from '../keyspace/database.js';
+import { idleMsOf, lfuDecrAndReturn, type Database, type LruClock } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Value } from '../keyspace/values.js';
 
@@ -28,7 +28,7 @@ interface PoolEntry {
  * pool of the 16 best candidates kept from one eviction to the next, and take the best;
  * for the random policies, a random key of the next database in turn.
  *
- * Two refinements over Redis, both for the hit ratio: LRU stamps have 4 ms resolution
+ * Two refinements over Redis, both for the hit ratio: LRU stamps have 8 ms resolution
  * instead of 1 s (so keys touched within the same second are still ordered), and a
  * candidate's score is read again when it is picked, so a key that was accessed since it
  * was sampled goes back into the pool with its new score instead of being evicted.
@@ -77,7 +77,7 @@ export class Evictor {
     switch (this.policy) {
       case 'allkeys-lru':
       case 'volatile-lru':
-        return (this.lru.stamp - access) >>> 0;
+        return idleMsOf(access, this.lru);
       case 'allkeys-lfu':
       case 'volatile-lfu':
         return 255 - lfuDecrAndReturn(access, this.lru);
@@ -157,9 +157,4 @@ export class Evictor {
     }
     return null;
   }
-}
-
-/** Idle milliseconds of an LRU stamp (for MEMORY DOCTOR and tests). */
-export function idleMsOf(lru: LruClock, stamp: number): number {
-  return ((lru.stamp - stamp) >>> 0) * LRU_STAMP_MS;
 }

@@ -5,7 +5,7 @@ import type { CommandSpec } from '../dispatch/commandSpec.js';
 import type { Client } from '../network/client.js';
 import { Err } from '../protocol/errors.js';
 import type { Server } from '../server.js';
-import { LRU_STAMP_MS } from '../keyspace/database.js';
+import { lruStampAt } from '../keyspace/database.js';
 import { Evictor, type MaxmemoryPolicy } from './eviction.js';
 
 /** Commands a client in MULTI may still send when out of memory (Redis's processCommand). */
@@ -121,7 +121,7 @@ export class MemoryManager {
    */
   beforeCommand(client: Client, spec: CommandSpec): string | null {
     const ks = this.server.keyspace;
-    ks.lru.stamp = Math.floor(this.server.clock.now() / LRU_STAMP_MS) >>> 0;
+    ks.lru.stamp = lruStampAt(this.server.clock.now());
     if (ks.lru.datasetBytes <= this.maxmemory || this.performEvictions()) return null;
     let reject = spec.flags.includes('denyoom');
     if (client.multi !== null) {

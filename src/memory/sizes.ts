@@ -4,36 +4,53 @@ import type { TypedValue, Value } from '../keyspace/values.js';
 /**
  * What the keyspace charges for each key in used_memory: an incremental estimate kept by
  * Database on every write, not V8's heapUsed (which counts garbage until the next GC and
- * would make eviction see-saw). Calibrated with `node --expose-gc` against heapUsed after a
- * full GC (test/memory/accounting.test.ts keeps it honest): within 10% for strings of 10 B
- * to 1 MB and for the aggregate types.
+ * would make eviction see-saw). A string key of up to 4 KB lives in its slot's arena (bytes
+ * outside the V8 heap, src/keyspace/database.ts) and is charged its entry plus slack and
+ * table cells; aggregates and longer strings are JS values charged from their own
+ * estimates. Calibrated with a full GC against heapUsed + arrayBuffers
+ * (test/memory/accounting.test.ts keeps it honest): within 15% for strings of 10 B to 1 MB,
+ * every aggregate type and keys with a TTL.
  *
- * The figures are for x64 without pointer compression (how Node ships): 8-byte pointers,
- * 16-byte string headers.
+ * The heap figures are for x64 without pointer compression (how Node ships): 8-byte
+ * pointers, 16-byte string headers.
  */
 
 /**
- * Per key, besides its key and value strings: the key's share of its slot table (two
- * pointer cells and two uint32 words per cell, at a load between 3/8 and 3/4, so about
- * 0.55 on average: 24 / 0.55 ≈ 44) and the table's own objects (about 250 bytes a slot)
- * amortised over its keys: measured 55 to 63 bytes at 12 keys a slot, 44 at 1,200.
+ * A key's share of its slot's table: three uint32 words per cell (hash, access field,
+ * arena offset) at a load between 3/8 and 3/4, about 0.55 on average: 12 / 0.55 ≈ 22.
  */
-export const KEY_OVERHEAD_BYTES = 52;
+export const CELL_BYTES = 22;
+/** A slot whose keys include an object value also has `objs`: a pointer per cell. */
+export const OBJECT_CELL_BYTES = 15;
+/**
+ * An entry (key and inline value with their length bytes) costs its bytes plus the arena's
+ * slack: an arena is repacked to 1.25x its live bytes and repacked again when a quarter of
+ * it is garbage, so it runs between 1x and 1.33x.
+ */
+export const INLINE_ENTRY_SLACK = 1.15;
+/**
+ * A slot in use: its table's typed arrays, its arena buffer and their headers, measured
+ * about 1 KB with one key a slot (16,384 slots: 16 MB when every slot of a db is in use).
+ */
+export const SHARD_BYTES = 900;
+/** Used by MEMORY STATS for its per-database "overhead.hashtable.main". */
+export const KEY_OVERHEAD_BYTES = CELL_BYTES;
 
 /**
  * A key with a TTL also has an entry in its slot's expires Map (about 40 bytes with the
- * Map's slack, plus a 16-byte heap number for the deadline) and a deadline in the
- * scheduler's heap (three array cells, 24 bytes, plus the arrays' growth slack): measured
- * 122 bytes.
+ * Map's slack, a 16-byte heap number for the deadline, the key as a JS string) and a
+ * deadline in the scheduler's heap (three array cells, 24 bytes, plus the arrays' growth
+ * slack): measured 123 bytes for 14-byte keys.
  */
 export const VOLATILE_KEY_BYTES = 120;
 
 /**
  * The aggregate types' own memoryUsage() counts their entries and strings but not every
- * header and backing-store slack: measured against the heap, they come out 12 to 24% short
- * (hashes 19%, lists 24%, sets 23%, sorted sets 12% at 10 elements).
+ * header and backing-store slack: measured against the heap at 1 and 10 elements, they
+ * come out short by about 10% plus a fixed amount per value (its Map/Set and arrays).
  */
-const TYPED_CALIBRATION = 1.2;
+const TYPED_CALIBRATION = 1.1;
+const TYPED_FIXED: Record<string, number> = { hash: 250, set: 180, zset: 100, list: 40 };
 
 /**
  * V8 puts objects above 128 KB (kMaxRegularHeapObjectSize) in their own mmapped pages:
@@ -49,17 +66,20 @@ export function stringValueBytes(length: number): number {
   return LARGE_OBJECT_HEADER + Math.ceil((16 + length) / LARGE_OBJECT_PAGE) * LARGE_OBJECT_PAGE;
 }
 
-/** Bytes of a key's name and its share of the table (not its value). */
+/** Bytes of a key's name in its arena entry and its share of the table (not its value). */
 export function keyBytes(key: string): number {
-  return KEY_OVERHEAD_BYTES + stringValueBytes(key.length);
+  return CELL_BYTES + Math.ceil((key.length + (key.length < 0xfd ? 1 : 5)) * INLINE_ENTRY_SLACK);
 }
 
 /** Bytes of an aggregate value, from its own O(1) estimate. */
 export function typedValueBytes(v: TypedValue): number {
-  return v.memoryUsage !== undefined ? Math.round(v.memoryUsage() * TYPED_CALIBRATION) : 64;
+  if (v.memoryUsage === undefined) return 64;
+  return Math.round(v.memoryUsage() * TYPED_CALIBRATION) + (TYPED_FIXED[v.type] ?? 0);
 }
 
-/** Bytes of any value. */
+/** Bytes of any value: in the arena (a short string) or on the heap. */
 export function valueBytes(v: Value): number {
-  return typeof v === 'string' ? stringValueBytes(v.length) : typedValueBytes(v);
+  if (typeof v !== 'string') return typedValueBytes(v);
+  if (v.length <= 4096) return Math.ceil((v.length + (v.length < 0xfd ? 1 : 5)) * INLINE_ENTRY_SLACK);
+  return stringValueBytes(v.length);
 }

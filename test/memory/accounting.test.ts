@@ -6,8 +6,9 @@ import type { Value } from '../../src/keyspace/values.js';
 
 /**
  * used_memory's dataset figure is an estimate kept on every write (src/memory/sizes.ts).
- * These tests hold it against what V8 really spends: heapUsed after a full collection,
- * before and after storing many keys of one shape, must agree within 15%.
+ * These tests hold it against what the process really spends: the V8 heap after a full
+ * collection plus the ArrayBuffers (the slots' arenas), before and after storing many keys
+ * of one shape, must agree within 15%.
  */
 
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
@@ -16,6 +17,11 @@ type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string }
 function wire(s: string): string {
   const b = Buffer.from(s, 'latin1') as Latin1Buffer;
   return b.latin1Slice(0, b.length);
+}
+
+function used(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 let h: Holdfast;
@@ -33,7 +39,7 @@ function measure(n: number, make: (i: number) => [string, Value], ttl = false): 
   db.flush();
   fullGc();
   fullGc();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = used();
   const estBefore = ks.lru.datasetBytes;
   for (let i = 0; i < n; i++) {
     const [k, v] = make(i);
@@ -43,7 +49,7 @@ function measure(n: number, make: (i: number) => [string, Value], ttl = false): 
   }
   fullGc();
   fullGc();
-  const real = (process.memoryUsage().heapUsed - heapBefore) / n;
+  const real = (used() - heapBefore) / n;
   const est = (ks.lru.datasetBytes - estBefore) / n;
   db.flush();
   return [real, est];
@@ -91,6 +97,42 @@ describe('the dataset estimate against the V8 heap', () => {
       (i) => {
         const v = new SortedSet();
         for (let f = 0; f < 10; f++) v.add(wire(`member-${i}-${f}`), f + 0.5);
+        return [key(i), v];
+      },
+    ],
+    [
+      'hashes of 1 field',
+      50_000,
+      (i) => {
+        const v = new HashValue();
+        v.set(wire('field'), wire(`value-${i}`));
+        return [key(i), v];
+      },
+    ],
+    [
+      'lists of 1 element',
+      50_000,
+      (i) => {
+        const v = new ListValue();
+        v.pushBack(wire(`element-${i}`));
+        return [key(i), v];
+      },
+    ],
+    [
+      'sets of 1 member',
+      50_000,
+      (i) => {
+        const v = new SetValue();
+        v.add(wire(`member-${i}`));
+        return [key(i), v];
+      },
+    ],
+    [
+      'sorted sets of 1 member',
+      50_000,
+      (i) => {
+        const v = new SortedSet();
+        v.add(wire(`member-${i}`), 0.5);
         return [key(i), v];
       },
     ],

@@ -2,11 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/rawClient.js';
 import { startHoldfast, type Holdfast } from '../helpers/servers.js';
 import { contractSuite } from '../helpers/contract.js';
+import { CELL_BYTES, INLINE_ENTRY_SLACK, SHARD_BYTES } from '../../src/memory/sizes.js';
 
 const OOM = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
 const VALUE = 'x'.repeat(100);
-/** What one `k:NNN` key with a 100-byte value costs in the dataset estimate (src/memory/sizes.ts). */
-const KEY_COST = 52 + 24 + 120;
+/**
+ * What one `{t}k:NNN` key with a 100-byte value costs in the dataset estimate
+ * (src/memory/sizes.ts): its arena entry (length bytes, 8-byte key, value) with slack, and
+ * its table cells. The {t} tag puts every such key in one slot, which costs SHARD_BYTES.
+ */
+const KEY_COST = CELL_BYTES + Math.ceil((1 + 8 + 1 + 100) * INLINE_ENTRY_SLACK);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,7 +27,7 @@ afterEach(async () => {
 
 /** A server whose dataset holds about `keys` keys of KEY_COST bytes. */
 async function start(policy: string, keys: number, extra: Record<string, string> = {}): Promise<RawClient> {
-  server = await startHoldfast({ maxmemory: String(keys * KEY_COST), 'maxmemory-policy': policy, 'maxmemory-samples': '64', ...extra });
+  server = await startHoldfast({ maxmemory: String(SHARD_BYTES + keys * KEY_COST), 'maxmemory-policy': policy, 'maxmemory-samples': '64', ...extra });
   return connect();
 }
 
@@ -32,7 +37,7 @@ async function connect(): Promise<RawClient> {
   return c;
 }
 
-const name = (i: number) => `k:${String(i).padStart(3, '0')}`;
+const name = (i: number) => `{t}k:${String(i).padStart(3, '0')}`;
 
 async function exists(c: RawClient, keys: string[]): Promise<boolean[]> {
   const out: boolean[] = [];
@@ -73,9 +78,9 @@ describe('noeviction', () => {
     expect(await c.call('DBSIZE')).toBe(':10\r\n');
     expect(await evictedKeys(c)).toBe(0);
     const info = await c.call('INFO', 'memory');
-    expect(info).toContain(`maxmemory:${10 * KEY_COST}\r\n`);
+    expect(info).toContain(`maxmemory:${SHARD_BYTES + 10 * KEY_COST}\r\n`);
     expect(info).toContain('maxmemory_policy:noeviction\r\n');
-    expect(Number(/used_memory_dataset:(\d+)/.exec(info)![1])).toBe(10 * KEY_COST);
+    expect(Number(/used_memory_dataset:(\d+)/.exec(info)![1])).toBe(SHARD_BYTES + 10 * KEY_COST);
   });
 
   it('in MULTI, queues nothing while out of memory, and EXEC with a queued write is refused', async () => {
@@ -97,7 +102,7 @@ describe('noeviction', () => {
   it('lowering maxmemory below the data does not delete anything', async () => {
     const c = await start('noeviction', 100);
     for (let i = 0; i < 20; i++) await c.call('SET', name(i), VALUE);
-    expect(await c.call('CONFIG', 'SET', 'maxmemory', String(5 * KEY_COST))).toBe('+OK\r\n');
+    expect(await c.call('CONFIG', 'SET', 'maxmemory', String(SHARD_BYTES + 5 * KEY_COST))).toBe('+OK\r\n');
     expect(await c.call('DBSIZE')).toBe(':20\r\n');
     expect(await c.call('SET', 'more', VALUE)).toBe(OOM);
   });
@@ -118,13 +123,13 @@ describe('allkeys-lru', () => {
     expect(Number((await c.call('DBSIZE')).slice(1))).toBeLessThanOrEqual(40);
     expect(await evictedKeys(c)).toBeGreaterThanOrEqual(20);
     const info = await c.call('INFO', 'memory');
-    expect(Number(/used_memory_dataset:(\d+)/.exec(info)![1])).toBeLessThanOrEqual(40 * KEY_COST);
+    expect(Number(/used_memory_dataset:(\d+)/.exec(info)![1])).toBeLessThanOrEqual(SHARD_BYTES + 40 * KEY_COST);
   });
 
   it('lowering maxmemory evicts at once', async () => {
     const c = await start('allkeys-lru', 100);
     for (let i = 0; i < 50; i++) await c.call('SET', name(i), VALUE);
-    expect(await c.call('CONFIG', 'SET', 'maxmemory', String(10 * KEY_COST))).toBe('+OK\r\n');
+    expect(await c.call('CONFIG', 'SET', 'maxmemory', String(SHARD_BYTES + 10 * KEY_COST))).toBe('+OK\r\n');
     expect(await c.call('DBSIZE')).toBe(':10\r\n');
     expect(await evictedKeys(c)).toBe(40);
   });
@@ -184,7 +189,7 @@ describe('allkeys-random', () => {
 describe('volatile policies', () => {
   for (const policy of ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl']) {
     it(`${policy} evicts only keys with a TTL, then answers OOM`, async () => {
-      // A volatile key costs 120 bytes more (its TTL entry)
+      // A volatile key costs VOLATILE_KEY_BYTES more (its TTL entry)
       const c = await start(policy, 30);
       const persistent = range(0, 10);
       for (const i of persistent) await c.call('SET', name(i), VALUE);
@@ -208,7 +213,7 @@ describe('volatile policies', () => {
     const ranks = [7, 2, 9, 0, 5, 1, 8, 3, 6, 4];
     for (const [i, rank] of ranks.entries()) await c.call('SET', name(i), VALUE, 'EX', String(1000 + 10 * rank));
     for (const i of range(10, 15)) await c.call('SET', name(i), VALUE);
-    // 10 volatile keys (+120 bytes each) and 5 others: room for about 2 more.
+    // 10 volatile keys (+VOLATILE_KEY_BYTES each) and 5 others: room for about 2 more.
     for (const i of range(15, 19)) expect(await c.call('SET', name(i), VALUE)).toBe('+OK\r\n');
     const alive = await exists(c, ranks.map((_, i) => name(i)));
     const evictedRanks = ranks.filter((_, i) => !alive[i]).sort((a, b) => a - b);
@@ -246,7 +251,7 @@ describe('idle time', () => {
     // Move the access stamp back 5 s, as if the key was last read then.
     const db = s.keyspace.dbs[0]!;
     expect(db.idleMs('k')).toBeLessThan(1000);
-    s.keyspace.lru.stamp = (s.keyspace.lru.stamp + 5000 / 4) >>> 0;
+    s.keyspace.lru.stamp = (s.keyspace.lru.stamp + 5000 / 8) & 0x7fffffff;
     expect(db.idleSeconds('k')).toBe(5);
     expect(await c.call('OBJECT', 'FREQ', 'k')).toMatch(/^-ERR An LFU maxmemory policy is not selected/);
   });
