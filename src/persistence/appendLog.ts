@@ -1,8 +1,12 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import type { DurabilityBarrier } from './durability.js';
 import { strerror, type FileSystem } from './fileSystem.js';
 import { RecordStream } from './records.js';
+
+/** After this long without an fsync, a waiter does not wait for others to gather. */
+const GATHER_IDLE_MS = 5;
 
 /** Unsynced bytes kept to be written again after a failed fsync; beyond this, only retried. */
 const RETAIN_LIMIT = 16 * 1024 * 1024;
@@ -50,6 +54,10 @@ export class AppendLog {
   releasedBySync = 0;
 
   private syncing = false;
+  /** Waiters the next fsync waits for (see waiterQueued), and when the last one ended. */
+  private gather = 0;
+  private lastSyncEnd = 0;
+  private linger: NodeJS.Timeout | null = null;
   /** The fsync in flight (close() waits for it). */
   private inflight: Promise<void> | null = null;
   /** close() has begun: no new sync cycle starts (close does the last one). */
@@ -189,8 +197,34 @@ export class AppendLog {
     this.unsyncedBytes += data.length;
   }
 
+  /**
+   * A reply started waiting for an fsync (`waiting` wait now). With no fsync running, one
+   * starts at the end of this loop turn, unless the last fsync released clients that have
+   * not come back yet: then it lingers until they have (or 1 ms), so the clients of a busy
+   * server share one fsync instead of splitting into two groups that alternate (group
+   * commit with a commit delay, adaptive: a lone client never waits for it).
+   */
+  waiterQueued(waiting: number): void {
+    if (this.syncing || this.syncScheduled || this.closed) return; // the running one plans the next
+    const idle = performance.now() - this.lastSyncEnd > GATHER_IDLE_MS;
+    if (waiting >= this.gather || idle) {
+      this.requestSync();
+      return;
+    }
+    this.linger ??= setTimeout(this.lingerOver, 1);
+  }
+
+  private readonly lingerOver = (): void => {
+    this.linger = null;
+    if (this.durability.waitingCount > 0) this.requestSync();
+  };
+
   /** Plans an fsync for this loop turn's end, so every client served this turn shares it. */
   requestSync(): void {
+    if (this.linger !== null) {
+      clearTimeout(this.linger);
+      this.linger = null;
+    }
     if (this.syncScheduled || this.closed) return;
     this.syncScheduled = true;
     setImmediate(this.startSync);
@@ -240,8 +274,12 @@ export class AppendLog {
         this.lastSyncAt = Date.now();
         this.syncs++;
         this.releasedBySync += batch.length;
+        // The next fsync waits for those released now to come back (waiterQueued).
+        this.gather = batch.length + this.durability.waitingCount;
+        this.lastSyncEnd = performance.now();
         this.durability.endSync(batch);
-        if (this.durability.waitingCount > 0 || this.replacement !== null) this.requestSync();
+        if (this.replacement !== null) this.requestSync();
+        else if (this.durability.waitingCount > 0) this.waiterQueued(this.durability.waitingCount);
       },
       (err: NodeJS.ErrnoException) => {
         this.syncing = false;

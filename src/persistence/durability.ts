@@ -18,7 +18,7 @@ import type { Client, DeferredReply } from '../network/client.js';
  * fsync that releases it.
  *
  *   barrier.activate()                       // appendonly yes with sale-fsync always
- *   barrier.onWaiting = () => scheduleFsync() // the first waiter of a batch arrived
+ *   barrier.onWaiting = (n) => planFsync(n)   // a callback arrived; n are waiting now
  *   const batch = barrier.beginSync()         // just before fs.fsync starts
  *   ... fsync done ...  barrier.endSync(batch)
  */
@@ -27,8 +27,8 @@ export class DurabilityBarrier {
   private waiting: (() => void)[] = [];
   /** appendfsync always: the slot holding each client's replies until the next fsync starts. */
   private readonly held = new Map<Client, DeferredReply>();
-  /** Told when the first callback arrives while nothing is queued: time to plan an fsync. */
-  onWaiting: (() => void) | null = null;
+  /** Told of every callback queued, with how many wait now: the log plans its next fsync. */
+  onWaiting: ((waiting: number) => void) | null = null;
 
   /** Whether sale transitions' replies must wait for an fsync; false: afterSync runs at once. */
   get active(): boolean {
@@ -52,7 +52,7 @@ export class DurabilityBarrier {
   /** Queues `fn` for the next fsync whether or not sale transitions wait (the log is open). */
   queue(fn: () => void): void {
     this.waiting.push(fn);
-    if (this.waiting.length === 1 && this.onWaiting !== null) this.onWaiting();
+    if (this.onWaiting !== null) this.onWaiting(this.waiting.length);
   }
 
   /**

@@ -63,7 +63,7 @@ export class Persistence {
   ) {
     this.propagator = new Propagator(server);
     server.keyspace.propagateRemoval = this.propagator.removed;
-    server.durability.onWaiting = () => this.log?.requestSync();
+    server.durability.onWaiting = (waiting) => this.log?.waiterQueued(waiting);
     server.config.onChange((name, value) => this.configChanged(name, value));
   }
 

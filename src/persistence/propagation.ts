@@ -6,7 +6,7 @@ import { encodeRecord } from './records.js';
 
 /** Where propagated records go: the open log and a rewrite in progress. */
 export interface RecordSink {
-  /** One top-level command's records, in order; `atomic` when they must replay all or nothing. */
+  /** One top-level call's records, in order (more than one: they must replay all or nothing). */
   write(dbs: readonly number[], argvs: readonly (readonly string[])[], records: readonly string[]): void;
 }
 
