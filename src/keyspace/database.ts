@@ -1,7 +1,7 @@
 import type { Clock } from '../expiry/clock.js';
 import type { DeadlineOwner, DeadlineScheduler } from '../expiry/scheduler.js';
 import { latin1String } from '../protocol/requestParser.js';
-import { CELL_BYTES, INLINE_ENTRY_SLACK, OBJECT_CELL_BYTES, SHARD_BYTES, VOLATILE_KEY_BYTES, stringValueBytes, typedValueBytes } from '../memory/sizes.js';
+import { CELL_BYTES, INLINE_ENTRY_SLACK, INLINE_STRING_MAX, OBJECT_CELL_BYTES, SHARD_BYTES, VOLATILE_KEY_BYTES, stringValueBytes, typedValueBytes } from '../memory/sizes.js';
 import { SLOT_COUNT, keyHashSlot } from './slot.js';
 import type { RemovalReason, TypedValue, Value } from './values.js';
 
@@ -11,8 +11,13 @@ const FREE = 0xffffffff;
 const LEN_U32 = 0xfd;
 /** In place of a value's length: the value is the JS object (or long string) in objs[cell]. */
 const IN_OBJS = 0xfe;
-/** Strings up to this long live in the arena; longer ones stay JS strings (their own heap object). */
-export const INLINE_MAX = 4096;
+/**
+ * Strings up to this long live in the arena; longer ones stay JS strings, each in V8's
+ * large-object space (pages of its own, freed as a whole: no fragmentation). Between 4 and
+ * 128 KB a JS string would sit in V8's 256 KB pages and leave unusable tails; in the arena
+ * it costs its bytes.
+ */
+export const INLINE_MAX = INLINE_STRING_MAX;
 const MIN_CAPACITY = 8;
 const MIN_ARENA = 256;
 

@@ -4,7 +4,7 @@ import type { TypedValue, Value } from '../keyspace/values.js';
 /**
  * What the keyspace charges for each key in used_memory: an incremental estimate kept by
  * Database on every write, not V8's heapUsed (which counts garbage until the next GC and
- * would make eviction see-saw). A string key of up to 4 KB lives in its slot's arena (bytes
+ * would make eviction see-saw). A string key of up to 128 KB lives in its slot's arena (bytes
  * outside the V8 heap, src/keyspace/database.ts) and is charged its entry plus slack and
  * table cells; aggregates and longer strings are JS values charged from their own
  * estimates. Calibrated with a full GC against heapUsed + arrayBuffers
@@ -25,14 +25,17 @@ export const OBJECT_CELL_BYTES = 15;
 /**
  * An entry (key and inline value with their length bytes) costs its bytes plus the arena's
  * slack: an arena is repacked to 1.25x its live bytes and repacked again when a quarter of
- * it is garbage, so it runs between 1x and 1.33x.
+ * it is garbage, so it runs between 1x and 1.33x: 1.12 measured with 400 keys a slot, 1.25
+ * with one (a slot's first arena is sized for 1.25x what it holds).
  */
-export const INLINE_ENTRY_SLACK = 1.15;
+export const INLINE_ENTRY_SLACK = 1.2;
 /**
  * A slot in use: its table's typed arrays, its arena buffer and their headers, measured
  * about 1 KB with one key a slot (16,384 slots: 16 MB when every slot of a db is in use).
  */
-export const SHARD_BYTES = 900;
+export const SHARD_BYTES = 1000;
+/** Strings up to this long live in the slot arenas (Database's INLINE_MAX). */
+export const INLINE_STRING_MAX = 128 * 1024 - 64;
 /** Used by MEMORY STATS for its per-database "overhead.hashtable.main". */
 export const KEY_OVERHEAD_BYTES = CELL_BYTES;
 
@@ -80,6 +83,6 @@ export function typedValueBytes(v: TypedValue): number {
 /** Bytes of any value: in the arena (a short string) or on the heap. */
 export function valueBytes(v: Value): number {
   if (typeof v !== 'string') return typedValueBytes(v);
-  if (v.length <= 4096) return Math.ceil((v.length + (v.length < 0xfd ? 1 : 5)) * INLINE_ENTRY_SLACK);
+  if (v.length <= INLINE_STRING_MAX) return Math.ceil((v.length + (v.length < 0xfd ? 1 : 5)) * INLINE_ENTRY_SLACK);
   return stringValueBytes(v.length);
 }
