@@ -101,6 +101,8 @@ export class Server {
     this.quiet = options.quiet ?? false;
     this.scheduler = new DeadlineScheduler(this.clock, options.timers ?? nodeTimers);
     this.notifier = new Notifier(this.broker);
+    // Expiries fired between another client's commands publish at once, not after its pipeline.
+    this.scheduler.pollBatch = (fire) => this.broker.flushAfter(fire);
     this.notifier.flags = parseNotifyFlags(this.config.str('notify-keyspace-events')) ?? 0;
     this.keyspace = new Keyspace(this.config.num('databases'), this.clock, this.scheduler, this.notifier);
     this.sales = new SaleRuntime(this.clock, this.scheduler, this.keyspace, this.broker, this.config);

@@ -9,6 +9,8 @@ export interface Subscriber {
   readonly patterns: Set<string>;
   /** Redis 7 shard channels (SSUBSCRIBE): a separate namespace with its own counts. */
   readonly shardChannels: Set<string>;
+  /** Writes out what was pushed so far (used by flushAfter). */
+  flush?(): void;
 }
 
 function bulk(s: string): string {
@@ -30,12 +32,13 @@ function removeFrom(index: Map<string, Set<Subscriber>>, name: string, s: Subscr
 }
 
 /** Sends one message to each subscriber, encoding it at most once per protocol. */
-function deliver(subs: Set<Subscriber>, header2: string, header3: string, tail: string): number {
+function deliver(subs: Set<Subscriber>, header2: string, header3: string, tail: string, collected: Set<Subscriber> | null): number {
   let m2: string | null = null;
   let m3: string | null = null;
   for (const s of subs) {
     if (s.resp === 3) s.push((m3 ??= header3 + tail));
     else s.push((m2 ??= header2 + tail));
+    if (collected !== null) collected.add(s);
   }
   return subs.size;
 }
@@ -49,6 +52,8 @@ export class PubSubBroker {
   readonly channels = new Map<string, Set<Subscriber>>();
   readonly patterns = new Map<string, Set<Subscriber>>();
   readonly shardChannels = new Map<string, Set<Subscriber>>();
+  /** Subscribers pushed to inside flushAfter(). */
+  private collected: Set<Subscriber> | null = null;
 
   /** True when nobody listens at all: publishers skip building messages. */
   get idle(): boolean {
@@ -105,6 +110,22 @@ export class PubSubBroker {
     s.shardChannels.clear();
   }
 
+  /**
+   * Runs fn, then writes out at once every message it published. A push is normally written
+   * at the end of the current I/O callback; expiries fired in the middle of another
+   * client's long pipeline (DeadlineScheduler.poll) must not wait for that.
+   */
+  flushAfter(fn: () => void): void {
+    if (this.collected !== null) return fn();
+    const collected = (this.collected = new Set());
+    try {
+      fn();
+    } finally {
+      this.collected = null;
+      for (const s of collected) s.flush?.();
+    }
+  }
+
   /** Subscribers of a channel, patterns excluded (PUBSUB NUMSUB). */
   numSub(channel: string): number {
     return this.channels.get(channel)?.size ?? 0;
@@ -122,14 +143,14 @@ export class PubSubBroker {
     let receivers = 0;
     const direct = this.channels.get(channel);
     if (direct !== undefined) {
-      receivers += deliver(direct, '*3\r\n$7\r\nmessage\r\n', '>3\r\n$7\r\nmessage\r\n', bulk(channel) + bulk(message));
+      receivers += deliver(direct, '*3\r\n$7\r\nmessage\r\n', '>3\r\n$7\r\nmessage\r\n', bulk(channel) + bulk(message), this.collected);
     }
     if (this.patterns.size > 0) {
       let tail: string | null = null;
       for (const [pattern, subs] of this.patterns) {
         if (!stringMatch(pattern, channel)) continue;
         tail ??= bulk(channel) + bulk(message);
-        receivers += deliver(subs, '*4\r\n$8\r\npmessage\r\n', '>4\r\n$8\r\npmessage\r\n', bulk(pattern) + tail);
+        receivers += deliver(subs, '*4\r\n$8\r\npmessage\r\n', '>4\r\n$8\r\npmessage\r\n', bulk(pattern) + tail, this.collected);
       }
     }
     return receivers;
@@ -139,6 +160,6 @@ export class PubSubBroker {
   spublish(channel: string, message: string): number {
     const subs = this.shardChannels.get(channel);
     if (subs === undefined) return 0;
-    return deliver(subs, '*3\r\n$8\r\nsmessage\r\n', '>3\r\n$8\r\nsmessage\r\n', bulk(channel) + bulk(message));
+    return deliver(subs, '*3\r\n$8\r\nsmessage\r\n', '>3\r\n$8\r\nsmessage\r\n', bulk(channel) + bulk(message), this.collected);
   }
 }

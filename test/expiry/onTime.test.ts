@@ -78,6 +78,43 @@ describe('expiry is on time', () => {
     }
   });
 
+  it.skipIf(!declared.has('set'))('keys expire, and their events go out, while another client pipelines for a long time', async () => {
+    const loader = await RawClient.connect(holdfast.port);
+    try {
+      const db = holdfast.server.keyspace.dbs[0]!;
+      const n = 300_000;
+      let pipeline = '';
+      for (let i = 0; i < n; i++) pipeline += `*3\r\n$3\r\nSET\r\n$${String(i).length + 2}\r\np:${i}\r\n$1\r\nv\r\n`;
+      let replies = 0;
+      let pipelineDone = 0;
+      const allReplies = new Promise<void>((resolve) =>
+        loader.socket.on('data', (d) => {
+          replies += d.toString('latin1').split('\r\n').length - 1;
+          if (replies >= n) {
+            pipelineDone = Date.now();
+            resolve();
+          }
+        }),
+      );
+      const started = Date.now();
+      loader.write(pipeline);
+      const deadline = Date.now() + 30;
+      db.set('during', 'v');
+      db.setExpire('during', deadline);
+      const [, key] = parseMessage(await sub.read(10_000));
+      const arrived = Date.now();
+      await allReplies;
+      expect(key).toBe('during');
+      // The event did not wait for the pipeline: it came while the server was still on it.
+      expect(arrived).toBeLessThan(pipelineDone);
+      expect(arrived - deadline).toBeLessThan(Math.max(100, (pipelineDone - started) / 2));
+      expect(db.size).toBeGreaterThanOrEqual(n);
+    } finally {
+      loader.close();
+      holdfast.server.keyspace.dbs[0]!.flush();
+    }
+  });
+
   it('a sooner deadline set after a later one still fires first and on time', async () => {
     const db = holdfast.server.keyspace.dbs[0]!;
     const now = Date.now();

@@ -329,6 +329,29 @@ describe('DeadlineScheduler poll (between commands)', () => {
   });
 });
 
+describe('DeadlineScheduler pollBatch', () => {
+  it('wraps the batches poll() fires, not the timer\'s', () => {
+    const { clock, scheduler, owner, advance } = setup();
+    const wrapped: number[] = [];
+    scheduler.pollBatch = (fire) => {
+      const before = owner.fired.length;
+      fire();
+      wrapped.push(owner.fired.length - before);
+    };
+    owner.add('a', clock.now() + 5);
+    owner.add('b', clock.now() + 5);
+    owner.add('c', clock.now() + 10);
+    advance(5); // the timer fires a and b
+    expect(owner.fired.length).toBe(2);
+    expect(wrapped).toEqual([]);
+    clock.advance(5); // c is due while a pipeline keeps the loop busy
+    for (let i = 0; i < 64; i++) scheduler.poll();
+    expect(wrapped).toEqual([1]);
+    for (let i = 0; i < 64; i++) scheduler.poll(); // nothing due: no batch
+    expect(wrapped).toEqual([1]);
+  });
+});
+
 describe('DeadlineScheduler stale entries', () => {
   it('compacts when stale entries reach 1024 and outnumber live ones, keeping live ones', () => {
     const { clock, scheduler, owner, advance } = setup();
