@@ -82,7 +82,7 @@ describe('expiry is on time', () => {
     const loader = await RawClient.connect(holdfast.port);
     try {
       const db = holdfast.server.keyspace.dbs[0]!;
-      const n = 300_000;
+      const n = 100_000;
       let pipeline = '';
       for (let i = 0; i < n; i++) pipeline += `*3\r\n$3\r\nSET\r\n$${String(i).length + 2}\r\np:${i}\r\n$1\r\nv\r\n`;
       let replies = 0;
