@@ -2,7 +2,8 @@
 // touches the key? Holdfast (deadline heap + one timer) against a real redis-server 7
 // (active expiry by sampling), in the same run, one after the other on an idle machine.
 //
-//   npx tsc -p tsconfig.json && node bench/expiryLag.mjs [--keys 100000 --long 1000000] [--holdfast-only]
+//   npx tsc -p tsconfig.json && node bench/expiryLag.mjs [--keys 100000 --long 1000000]
+//       [--holdfast-only] [--node-args "--single-threaded-gc"]
 //
 // Each server gets `--notify-keyspace-events Ex`, then, pipelined:
 //   - `long` keys with a 1-hour TTL (the bulk of a real keyspace, never expiring here);
@@ -65,13 +66,13 @@ async function waitForPing(port, child, name) {
   throw new Error(`${name} did not answer PING on port ${port}`);
 }
 
-async function startServer(name) {
+async function startServer(name, nodeArgs = []) {
   const port = await freePort();
   let command, args, dir = null;
   if (name === 'holdfast') {
     if (!existsSync(path.join(root, 'dist/src/main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` first');
     command = process.execPath;
-    args = [path.join(root, 'bin/holdfast.js'), '--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'no', '--notify-keyspace-events', 'Ex'];
+    args = [...nodeArgs, path.join(root, 'bin/holdfast.js'), '--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'no', '--notify-keyspace-events', 'Ex'];
   } else {
     dir = mkdtempSync(path.join(tmpdir(), 'holdfast-expirylag-'));
     command = 'redis-server';
@@ -218,8 +219,8 @@ function percentile(sorted, q) {
 }
 
 /** Loads one server, waits for the short keys' events, returns the lag figures. */
-async function measure(name, { keys, long, log }) {
-  const server = await startServer(name);
+async function measure(name, { keys, long, log, nodeArgs }) {
+  const server = await startServer(name, nodeArgs);
   const loader = await connect(server.port);
   const arrivals = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, keys)));
   const counters = new Int32Array(new SharedArrayBuffer(8));
@@ -310,7 +311,8 @@ function hasRedis() {
 
 /**
  * options: keys (short-TTL keys, default 100,000), long (1-hour keys, default 1,000,000),
- * redis (false: skip redis-server), log (default console.log). Returns { keys, long, holdfast, redis } with lag figures in ms
+ * redis (false: skip redis-server), nodeArgs (V8/Node flags for Holdfast's process, e.g.
+ * ['--single-threaded-gc']), log (default console.log). Returns { keys, long, holdfast, redis } with lag figures in ms
  * (redis null when redis-server is not installed).
  */
 export async function run(options = {}) {
@@ -318,7 +320,8 @@ export async function run(options = {}) {
   const long = options.long ?? 1_000_000;
   const log = options.log ?? console.log;
   const baseline = timerBaseline();
-  const holdfast = await measure('holdfast', { keys, long, log });
+  const nodeArgs = options.nodeArgs ?? [];
+  const holdfast = await measure('holdfast', { keys, long, log, nodeArgs });
   let redis = null;
   if (options.redis === false) log('redis-server skipped (--holdfast-only)');
   else if (hasRedis()) redis = await measure('redis', { keys, long, log });
@@ -335,7 +338,7 @@ export async function run(options = {}) {
   const got = (r) => (r ? `${r.events}/${r.expected}` : 'n/a');
   log(`${'events received'.padEnd(18)}${got(holdfast).padStart(14)}${got(redis).padStart(16)}`);
   if (baseline) log(`bare setTimeout lateness on this machine (the floor): p50 ${ms(baseline.p50)}, p99 ${ms(baseline.p99)}, max ${ms(baseline.max)}`);
-  const result = { bench: 'expiryLag', keys, long, holdfast, redis, timerBaseline: baseline, targetP99Ms: 10, pass: holdfast.events === keys && holdfast.p99 !== null && holdfast.p99 <= 10 };
+  const result = { bench: 'expiryLag', keys, long, nodeArgs, holdfast, redis, timerBaseline: baseline, targetP99Ms: 10, pass: holdfast.events === keys && holdfast.p99 !== null && holdfast.p99 <= 10 };
   log(JSON.stringify(result));
   return result;
 }
@@ -347,11 +350,13 @@ function parseArgs(argv) {
     const value = Number(argv[i + 1]);
     if (flag === '--holdfast-only') {
       options.redis = false;
+    } else if (flag === '--node-args' && i + 1 < argv.length) {
+      options.nodeArgs = argv[++i].split(/\s+/).filter(Boolean);
     } else if ((flag === '--keys' || flag === '--long') && Number.isInteger(value) && value >= 0) {
       options[flag.slice(2)] = value;
       i++;
     } else {
-      throw new Error(`usage: node bench/expiryLag.mjs [--keys N] [--long N] [--holdfast-only] (bad argument ${flag})`);
+      throw new Error(`usage: node bench/expiryLag.mjs [--keys N] [--long N] [--holdfast-only] [--node-args "FLAGS"] (bad argument ${flag})`);
     }
   }
   return options;
