@@ -31,6 +31,7 @@ export const SECTIONS = [
   { name: 'growth', module: 'sections/growth.mjs', about: 'empty to 20,000,000 keys under load: stalls, latency, RSS per key (several minutes)' },
   { name: 'expiry', module: 'expiryLag.mjs', about: 'expiry lag: how late keys expire' },
   { name: 'sale', module: 'sections/sale.mjs', about: 'flash-sale commands against the Redis + Lua peer' },
+  { name: 'hostile', module: 'sections/hostile.mjs', about: 'probe latency while other clients fuzz, trickle a 1 GB bulk, never read, idle by the 10,000, churn' },
   { name: 'persistence', module: 'sections/persistence.mjs', about: 'SET by appendfsync policy, salebench with sale-fsync always, BGREWRITEAOF of 5,000,000 keys under load' },
 ];
 
