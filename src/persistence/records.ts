@@ -77,9 +77,21 @@ export class ChunkStream {
   private chunks: Buffer[] = [];
   private chunk: Buffer;
   private used = 0;
+  /** Written chunks given back (recycle): a rewrite reuses a few instead of allocating hundreds. */
+  private spare: Buffer[] = [];
 
   constructor(private readonly chunkSize = 1 << 20) {
     this.chunk = Buffer.allocUnsafe(chunkSize);
+  }
+
+  /**
+   * A chunk from take() is written and may be reused. (Each new one would be external
+   * memory, which V8 answers with full GCs once enough of it has been allocated.)
+   */
+  recycle(chunk: Buffer): void {
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === this.chunkSize && this.spare.length < 4) {
+      this.spare.push(Buffer.from(chunk.buffer, 0, this.chunkSize));
+    }
   }
 
   add(db: number, record: string): void {
@@ -122,7 +134,7 @@ export class ChunkStream {
   private seal(): void {
     if (this.used === 0) return;
     this.chunks.push(this.chunk.subarray(0, this.used));
-    this.chunk = Buffer.allocUnsafe(this.chunkSize);
+    this.chunk = this.spare.pop() ?? Buffer.allocUnsafe(this.chunkSize);
     this.used = 0;
   }
 

@@ -153,6 +153,7 @@ export class Rewrite implements RecordSink {
         const at = this.size;
         this.size += data.length;
         await this.fs.write(this.fd, data, at);
+        this.stream.recycle(data);
       }
     }
   }
