@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NameInterner, PROTO_INLINE_MAX_SIZE, ProtocolError, RequestParser, latin1String } from '../../src/protocol/requestParser.js';
+import { propertyRuns } from '../helpers/runs.js';
 
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
 
@@ -273,7 +274,7 @@ describe('RequestParser: properties', () => {
         // Chunking changes nothing: same requests, same error.
         expect(chunked).toEqual(whole);
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 });
@@ -307,7 +308,7 @@ describe('argument strings', () => {
         const buf = Buffer.concat([Buffer.alloc(offset, 0x2a), Buffer.from(bytes)]);
         expect(latin1String(buf, offset, buf.length)).toBe(Buffer.from(bytes).toString('latin1'));
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 

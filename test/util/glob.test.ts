@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isLiteralPattern, isMatchAllPattern, stringMatch } from '../../src/util/glob.js';
+import { propertyRuns } from '../helpers/runs.js';
 
 describe('stringMatch', () => {
   it.each([
@@ -152,7 +153,7 @@ describe('stringMatch properties', () => {
         const pattern = pieces.map((p) => p.glob).join('');
         expect(stringMatch(pattern, s)).toBe(reference(pieces, s, false));
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -163,7 +164,7 @@ describe('stringMatch properties', () => {
         const pattern = pieces.map((p) => p.glob).join('');
         expect(stringMatch(pattern, s, true)).toBe(reference(pieces, s, true));
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 

@@ -8,6 +8,7 @@ import {
   parseLongDouble,
   type LongDouble,
 } from '../../src/util/longDouble.js';
+import { propertyRuns } from '../helpers/runs.js';
 
 const NOT_FLOAT = 'ERR value is not a valid float';
 const NAN_OR_INF = 'ERR increment would produce NaN or Infinity';
@@ -132,13 +133,13 @@ describe('long double properties', () => {
     // which is why Redis's INCRBYFLOAT output usually looks like what the user typed.
     fc.assert(fc.property(decimal(99, 17), (x) => {
       expect(incrByFloat(text(x), '0')).toBe(human(scaled(x, 17), 17));
-    }), { numRuns: 5000 });
+    }), { numRuns: propertyRuns(5000) });
   });
 
   it('adds short decimals exactly as decimal arithmetic would (0.1 + 0.2 = 0.3)', () => {
     fc.assert(fc.property(decimal(15, 10), decimal(15, 10), (a, b) => {
       expect(incrByFloat(text(a), text(b))).toBe(human(scaled(a, 10) + scaled(b, 10), 10));
-    }), { numRuns: 5000 });
+    }), { numRuns: propertyRuns(5000) });
   });
 
   it('adds integers exactly up to 64 bits', () => {
@@ -161,7 +162,7 @@ describe('long double properties', () => {
       expect(addLongDouble(a, b)).toEqual(addLongDouble(b, a));
       // -0 + 0 is +0 under round-to-nearest, so zero is an identity only for non-zeros.
       if (a.kind !== 'finite' || a.mant !== 0n) expect(addLongDouble(a, parseLongDouble('0')!)).toEqual(a);
-    }), { numRuns: 3000 });
+    }), { numRuns: propertyRuns(3000) });
   });
 
   it('holds every double exactly', () => {
@@ -171,6 +172,6 @@ describe('long double properties', () => {
       if (x.exp >= 0) expect(x.mant << BigInt(x.exp)).toBe(BigInt(Math.abs(d)));
       else expect(Number(x.mant) * 2 ** Math.max(x.exp, -1000) * 2 ** Math.min(0, x.exp + 1000)).toBe(Math.abs(d));
       if (Number.isInteger(d)) expect(formatLongDoubleHuman(x)).toBe(d === 0 ? '0' : BigInt(d).toString());
-    }), { numRuns: 3000 });
+    }), { numRuns: propertyRuns(3000) });
   });
 });

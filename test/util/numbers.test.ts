@@ -8,6 +8,7 @@ import {
   parseStrictBigInt,
   parseStrictInt,
 } from '../../src/util/numbers.js';
+import { propertyRuns } from '../helpers/runs.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -44,7 +45,7 @@ describe('parseStrictBigInt (string2ll)', () => {
       const canonical = /^-?\d+$/.test(s) && String(BigInt(s)) === s && BigInt(s) >= INT64_MIN && BigInt(s) <= INT64_MAX;
       expect(v !== null).toBe(canonical);
       if (v !== null) expect(String(v)).toBe(s);
-    }), { numRuns: 3000 });
+    }), { numRuns: propertyRuns(3000) });
   });
 });
 
@@ -72,7 +73,7 @@ describe('parseStrictInt', () => {
       const big = parseStrictBigInt(s);
       const safe = big !== null && big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER);
       expect(parseStrictInt(s)).toBe(safe ? Number(big) : null);
-    }), { numRuns: 3000 });
+    }), { numRuns: propertyRuns(3000) });
   });
 });
 
@@ -123,7 +124,7 @@ describe('parseRedisDouble (string2d)', () => {
     fc.assert(fc.property(fc.double({ noNaN: true }), (d) => {
       expect(Object.is(parseRedisDouble(formatDouble(d)), d)).toBe(true);
       if (Number.isFinite(d)) expect(parseRedisDouble(String(d)) === d).toBe(true); // String(-0) is "0"
-    }), { numRuns: 5000 });
+    }), { numRuns: propertyRuns(5000) });
   });
 
   it('rounds hex floats to nearest even, exactly like decimal text of the same value', () => {
@@ -137,7 +138,7 @@ describe('parseRedisDouble (string2d)', () => {
       const viaDecimal = Number(sign + exactDecimal(m, e));
       const expected = !Number.isFinite(viaDecimal) || viaDecimal === 0 ? null : viaDecimal;
       expect(parseRedisDouble(`${sign}0x${m.toString(16)}p${e}`)).toBe(expected);
-    }), { numRuns: 5000 });
+    }), { numRuns: propertyRuns(5000) });
   });
 });
 
@@ -200,7 +201,7 @@ describe('formatDouble (%.17g as addReplyDouble in 7.0)', () => {
   it('matches an exact BigInt rendering of %.17g for any double', () => {
     fc.assert(fc.property(fc.double({ noNaN: true }), (d) => {
       expect(formatDouble(d)).toBe(referenceG17(d));
-    }), { numRuns: 10000 });
+    }), { numRuns: propertyRuns(10000) });
   });
 
   it('rounds halfway cases to even (dyadic values with 18 significant digits)', () => {
@@ -210,7 +211,7 @@ describe('formatDouble (%.17g as addReplyDouble in 7.0)', () => {
     fc.assert(fc.property(dyadic, (d) => {
       expect(formatDouble(d)).toBe(referenceG17(d));
       expect(formatDouble(-d)).toBe(referenceG17(-d));
-    }), { numRuns: 10000 });
+    }), { numRuns: propertyRuns(10000) });
   });
 });
 
@@ -245,7 +246,7 @@ describe('formatLongDouble (double approximation of INCRBYFLOAT output)', () => 
       expect(text).not.toMatch(/\.\d*0$/);
       // At least one integer digit leaves at most 16 fraction digits, so nothing is cut.
       if (Math.abs(d) >= 1) expect(Number(text)).toBe(d);
-    }), { numRuns: 5000 });
+    }), { numRuns: propertyRuns(5000) });
   });
 });
 

@@ -8,6 +8,7 @@ import {
   roundedToNumber,
   scanStrtod,
 } from '../../src/util/strtod.js';
+import { propertyRuns } from '../helpers/runs.js';
 
 describe('scanStrtod', () => {
   it.each([
@@ -69,6 +70,6 @@ describe('binary rounding', () => {
       const r = decimalToFormat(trimmed, e, DOUBLE_FORMAT);
       if (!Number.isFinite(expected)) expect(r).toBeNull();
       else expect(roundedToNumber(r!, false)).toBe(expected);
-    }), { numRuns: 5000 });
+    }), { numRuns: propertyRuns(5000) });
   });
 });

@@ -4,6 +4,7 @@ import { DEFAULT_ENCODING_LIMITS } from '../../../src/keyspace/types/limits.js';
 import { isInt64String, SetValue } from '../../../src/keyspace/types/set.js';
 import { sampleDistinctIndexes } from '../../../src/keyspace/types/random.js';
 import { seededRandom } from './seededRandom.js';
+import { propertyRuns } from '../../helpers/runs.js';
 
 /** string2ll by its definition: a canonical decimal that round-trips through int64. */
 function modelIsInt64(s: string): boolean {
@@ -26,7 +27,7 @@ describe('isInt64String (Redis string2ll)', () => {
       fc.property(fc.oneof(intLike, fc.string({ maxLength: 22 })), (s) => {
         expect(isInt64String(s)).toBe(modelIsInt64(s));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 });
