@@ -229,7 +229,8 @@ describe('sale events with client libraries', () => {
           }),
         );
         await sub.subscribe(ch);
-        expect(await cmd.call('SALE.CREATE', key, '2', 'HOLD', '50')).toBe('OK');
+        // 500 ms: alice's hold must outlive three round trips on a loaded machine; bob's then expires.
+        expect(await cmd.call('SALE.CREATE', key, '2', 'HOLD', '500')).toBe('OK');
         const a = (await cmd.call('RESERVE', key, 'alice')) as string;
         expect(await cmd.call('PURCHASE', key, a)).toBe(0);
         expect(await cmd.call('CONFIRM', key, a)).toBe('OK');
@@ -262,7 +263,8 @@ describe('sale events with client libraries', () => {
           got.push(`${channel} ${text}`);
           if (got.length === 5) done();
         });
-        expect(await cmd.sendCommand(['SALE.CREATE', key, '2', 'HOLD', '50'])).toBe('OK');
+        // 500 ms: alice's hold must outlive two round trips on a loaded machine; bob's then expires.
+        expect(await cmd.sendCommand(['SALE.CREATE', key, '2', 'HOLD', '500'])).toBe('OK');
         const a = (await cmd.sendCommand(['RESERVE', key, 'alice'])) as string;
         expect(await cmd.sendCommand(['PURCHASE', key, a])).toBe(0);
         expect(await cmd.sendCommand(['CANCEL', key, a])).toBe(1);

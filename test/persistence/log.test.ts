@@ -1,30 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { RawClient } from '../helpers/rawClient.js';
-import type { Holdfast } from '../helpers/servers.js';
-import { powerCut, records, SIM_LOG, SimulatedDisk, startOnDisk, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { powerCut, records, SIM_LOG, SimulatedDisk, until, serverPool } from './helpers.js';
 
 const OK = '+OK\r\n';
 
-let servers: Holdfast[] = [];
-let clients: RawClient[] = [];
-afterEach(async () => {
-  for (const c of clients) c.close();
-  for (const h of servers) await h.close().catch(() => {});
-  servers = [];
-  clients = [];
-});
-
-async function start(disk: SimulatedDisk, settings: Record<string, string> = {}): Promise<Holdfast> {
-  const h = await startOnDisk(disk, settings);
-  servers.push(h);
-  return h;
-}
-
-async function connect(h: Holdfast): Promise<RawClient> {
-  const c = await RawClient.connect(h.port);
-  clients.push(c);
-  return c;
-}
+const { start, connect } = serverPool();
 
 describe('the log: what is written', () => {
   it('records each write in order, a SELECT when the database changes; reads and writes that change nothing write nothing', async () => {
@@ -199,7 +178,10 @@ describe('appendfsync always: group commit', () => {
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+      // The cut comes at a random moment once writes are being acknowledged (under load the
+      // first fsync may take longer than any fixed delay).
+      await until(() => acked.size > 0, 'a first acknowledged write', 20_000);
+      await new Promise((r) => setTimeout(r, Math.random() * 80));
       stop = true;
       const ackedAtCut = new Set(acked);
       await powerCut(disk, h);
