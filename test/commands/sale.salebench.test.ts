@@ -69,7 +69,7 @@ describe.skipIf(missing)('salebench audit against Holdfast (native mode)', () =>
   }, 60_000);
 
   it('--recreate: fresh sales whenever one sells out, every one audited', async () => {
-    const r = await runSalebench(h.port, ['--recreate', '--duration', '5', '--lots', '3000', '--hold', '1000']);
+    const r = await runSalebench(h.port, ['--recreate', '--duration', '3', '--lots', '3000', '--hold', '1000']);
     expect(r.summary.audit.violations, r.output).toEqual([]);
     expect(r.summary.audit.ok, r.output).toBe(true);
     expect(r.summary.error).toBeNull();
