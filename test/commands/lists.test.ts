@@ -274,6 +274,8 @@ contractSuite('lists: settings', [
       ['CONFIG', 'SET', 'list-max-listpack-size', '-2147483649'], ['CONFIG', 'SET', 'list-max-ziplist-size', '5'], ['CONFIG', 'GET', 'list-max-*'],
       ['CONFIG', 'SET', 'list-max-listpack-size', '-2'], ['RPUSH', 'l', ...big(300)], ['OBJECT', 'ENCODING', 'l'], ['LRANGE', 'l', '290', '-1'],
     ],
+    // Redis: CONFIG GET with a pattern collects matches in a dict (seeded hash), so its order differs between processes.
+    unordered: [11],
   },
 ]);
 

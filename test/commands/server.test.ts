@@ -82,7 +82,7 @@ describe('INFO', () => {
     expect(bulkText(def).endsWith('\r\n')).toBe(true);
     expect(await c.call('INFO', 'default')).toMatch(/# Errorstats/);
     for (const arg of ['all', 'everything', 'ALL']) {
-      expect([...parseInfo(await c.call('INFO', arg)).keys()]).toEqual(['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules', 'Commandstats', 'Errorstats', 'Cluster', 'Keyspace']);
+      expect([...parseInfo(await c.call('INFO', arg)).keys()]).toEqual(['Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules', 'Commandstats', 'Errorstats', 'Latencystats', 'Cluster', 'Keyspace']);
     }
     expect([...parseInfo(await c.call('INFO', 'stats', 'SERVER', 'nosuch')).keys()]).toEqual(['Server', 'Stats']);
     expect([...parseInfo(await c.call('INFO', 'commandstats')).keys()]).toEqual(['Commandstats']);

@@ -71,7 +71,8 @@ describe('scan cursors (HSCAN/SSCAN/ZSCAN): every element present for the whole 
         for (let i = 0; i < size; i++) z.insert(`keep${i}`, i), z.insert(`tmp${i}`, -i);
         const seen = scanWithChurn((c, n, v) => z.scan(c, n, (m) => v(m)), count, churn, ([add, n]) => {
           if (add) z.add(`new${n}`, n % 13);
-          else if (n % 3 === 0) z.updateScore(`keep${n % Math.max(1, size)}`, n) || undefined;
+          // updateScore requires a present member: with size 0 there is no keep element.
+          else if (n % 3 === 0) size > 0 && z.updateScore(`keep${n % size}`, n);
           else z.delete(`tmp${n % Math.max(1, size)}`);
         });
         z.debugCheck();
