@@ -116,6 +116,14 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
     doc: 'what to evict at maxmemory',
   },
   { name: 'maxmemory-samples', type: int(1, 64), default: '5', mutable: true, doc: 'keys sampled per eviction' },
+  {
+    name: 'maxmemory-clients',
+    // Redis 7: bytes, or a percentage of maxmemory ("10%"); kept as given
+    type: { kind: 'custom', parse: parseMemoryOrPercent, format: (v: string) => v },
+    default: '0',
+    mutable: true,
+    doc: 'evict the clients using the most memory once all clients together use more (0: off); CLIENT NO-EVICT exempts one',
+  },
   { name: 'lfu-log-factor', type: int(0, 2 ** 31 - 1), default: '10', mutable: true, doc: 'LFU counter logarithm factor' },
   { name: 'lfu-decay-time', type: int(0, 2 ** 31 - 1), default: '1', mutable: true, doc: 'LFU counter decay minutes' },
   { name: 'appendonly', type: bool, default: 'no', mutable: true, doc: 'append-only log persistence' },
@@ -165,6 +173,15 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
     doc: 'percentiles INFO latencystats shows',
   },
 ];
+
+/** maxmemory-clients: a memory value or a percentage (Redis's error text). */
+function parseMemoryOrPercent(s: string): string {
+  const t = s.trim();
+  if (/^\d+%$/.test(t)) return t;
+  const n = parseMemory(t);
+  if (n === null || n < 0) throw new ConfigError('argument must be a memory or percent value');
+  return String(n);
+}
 
 /** latency-tracking-info-percentiles: numbers from 0 to 100 (Redis's error text). */
 function parsePercentiles(s: string): number[] {

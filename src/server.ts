@@ -325,7 +325,7 @@ export class Server {
   /** Redis's serverCron: the coarse clock, idle client timeouts. */
   private serverCron(): void {
     if (!this.clock.paused) this.keyspace.tick();
-    this.memory.notePeak();
+    this.memory.cron();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
       const cutoff = Date.now() - timeout * 1000;

@@ -8,6 +8,12 @@ import type { Server } from '../server.js';
 import { lruStampAt } from '../keyspace/database.js';
 import { Evictor, type MaxmemoryPolicy } from './eviction.js';
 
+/** What a connection costs besides its buffers (Redis counts its client struct too). */
+const CLIENT_BASE_BYTES = 4096;
+
+/** Clients smaller than this are never evicted (Redis's smallest memory bucket). */
+const CLIENT_EVICT_MIN_BYTES = 32 * 1024;
+
 /** How far the V8 heap may grow past its live size before a full GC, with maxmemory set. */
 const HEAP_GROWING_PERCENT = 10;
 
@@ -89,6 +95,9 @@ export class MemoryManager {
     config.onChange((name, value) => this.apply(name, value));
     // INFO memory: every field comes from here (the extension replaces the built-in ones).
     server.infoSections.set('memory', () => this.infoFields());
+    const stats = server.infoSections.get('stats');
+    const evicted = (): [string, number][] => [['evicted_clients', this.evictedClients]];
+    server.infoSections.set('stats', stats === undefined ? evicted : () => [...stats(), ...evicted()]);
   }
 
   private apply(name: string, value: unknown): void {
@@ -168,6 +177,50 @@ export class MemoryManager {
     return ok;
   }
 
+  /** Clients disconnected by maxmemory-clients (INFO stats evicted_clients). */
+  evictedClients = 0;
+
+  /** maxmemory-clients in bytes (a percentage is of maxmemory), 0 when off. */
+  clientsLimit(): number {
+    const v = this.server.config.str('maxmemory-clients');
+    if (v.endsWith('%')) return Math.floor((this.maxmemory * Number(v.slice(0, -1))) / 100);
+    return Number(v);
+  }
+
+  /**
+   * Redis 7's client eviction: once all clients together hold more than maxmemory-clients
+   * (buffers plus a fixed cost each), the ones holding the most are disconnected until they
+   * fit, except those that ran CLIENT NO-EVICT ON and those under 32 KB. Run from the
+   * server cron (Redis also runs it before each command).
+   */
+  evictClients(): void {
+    const limit = this.clientsLimit();
+    if (limit === 0) return;
+    let total = 0;
+    const candidates: [number, Client][] = [];
+    for (const c of this.server.clients.values()) {
+      const bytes = CLIENT_BASE_BYTES + c.parser.bufferedBytes + c.outputBytes;
+      total += bytes;
+      // Redis: clients under 32 KB are never evicted (CLIENT_MEM_USAGE_BUCKET_MIN)
+      if (!c.noEvict && bytes >= CLIENT_EVICT_MIN_BYTES) candidates.push([bytes, c]);
+    }
+    if (total < limit) return;
+    candidates.sort((a, b) => b[0] - a[0]);
+    for (const [bytes, c] of candidates) {
+      if (total < limit) break;
+      this.server.log('verbose', `Evicting client: id=${c.id} (${bytes} bytes)`);
+      c.close();
+      total -= bytes;
+      this.evictedClients++;
+    }
+  }
+
+  /** Redis's serverCron share: the peak, client eviction. */
+  cron(): void {
+    this.notePeak();
+    this.evictClients();
+  }
+
   /** Stops watching the event loop and the GC (server close). */
   stop(): void {
     this.loopDelay.disable();
@@ -215,6 +268,7 @@ export class MemoryManager {
     this.peak = 0;
     this.notePeak();
     this.oomRejections = 0;
+    this.evictedClients = 0;
     this.evictionRuns = 0;
     this.evictionMicros = 0;
     this.loopDelay.reset();
