@@ -48,6 +48,14 @@ const TIME_ORIGIN = performance.timeOrigin;
 const FLUSH_THRESHOLD = 64 * 1024;
 
 /**
+ * A read this large means the client has more waiting: reading it stops until the next
+ * event-loop turn, so one client streaming a pipeline (or garbage) gets one read per turn,
+ * like the others, instead of libuv's up to 32 reads in a row (Redis reads 16 KB per
+ * client per event). Keeps other clients' latency bounded under abuse.
+ */
+const YIELD_READ_BYTES = 32 * 1024;
+
+/**
  * The settings every connection reads on its hot path, kept as plain fields (one per
  * Config, refreshed when CONFIG SET changes them) so a read costs a property load instead
  * of a config-table lookup. Also the parser's limits object, shared by all clients.
@@ -226,6 +234,11 @@ export class Client implements Subscriber {
 
   private received(chunk: Buffer, borrowed: boolean): void {
     if (this.closing) return; // Redis drops what a closing client still sends
+    if (chunk.length >= YIELD_READ_BYTES && !this.yielding) {
+      this.yielding = true;
+      this.socket.pause();
+      setImmediate(this.endYield);
+    }
     const now = performance.now();
     this.lastInteraction = TIME_ORIGIN + now;
     const stats = this.server.stats;
@@ -394,8 +407,15 @@ export class Client implements Subscriber {
     if (!this.throttled) return;
     this.throttled = false;
     if (this.closing) return;
-    this.socket.resume();
+    if (!this.yielding) this.socket.resume();
     this.processInput();
+  };
+
+  /** Reading paused after a large read (YIELD_READ_BYTES) until this turn's other clients had theirs. */
+  private yielding = false;
+  private readonly endYield = (): void => {
+    this.yielding = false;
+    if (!this.throttled && !this.closing && !this.closed) this.socket.resume();
   };
 
   /** Redis's checkClientOutputBufferLimits for the client's class (pubsub or normal). */

@@ -94,9 +94,19 @@ export function splitArgs(line: string): string[] | null {
           case 0x27:
             inSingle = true;
             break;
-          default:
-            current += String.fromCharCode(c);
-            break;
+          default: {
+            // A run of plain characters in one slice: every inline request (and all the
+            // garbage a hostile client sends) comes through here
+            let j = p + 1;
+            while (j < end) {
+              const d = line.charCodeAt(j);
+              if (d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09 || d === 0x22 || d === 0x27) break;
+              j++;
+            }
+            current += line.slice(p, j);
+            p = j;
+            continue;
+          }
         }
       }
       if (p < end) p++;
