@@ -1,9 +1,30 @@
-import { describe, expect, it } from 'vitest';
-import { powerCut, records, SIM_LOG, SimulatedDisk, until, serverPool } from './helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RawClient } from '../helpers/rawClient.js';
+import type { Holdfast } from '../helpers/servers.js';
+import { powerCut, records, SIM_LOG, SimulatedDisk, startOnDisk, until } from './helpers.js';
 
 const OK = '+OK\r\n';
 
-const { start, connect } = serverPool();
+let servers: Holdfast[] = [];
+let clients: RawClient[] = [];
+afterEach(async () => {
+  for (const c of clients) c.close();
+  for (const h of servers) await h.close().catch(() => {});
+  servers = [];
+  clients = [];
+});
+
+async function start(disk: SimulatedDisk, settings: Record<string, string> = {}): Promise<Holdfast> {
+  const h = await startOnDisk(disk, settings);
+  servers.push(h);
+  return h;
+}
+
+async function connect(h: Holdfast): Promise<RawClient> {
+  const c = await RawClient.connect(h.port);
+  clients.push(c);
+  return c;
+}
 
 describe('the log: what is written', () => {
   it('records each write in order, a SELECT when the database changes; reads and writes that change nothing write nothing', async () => {
