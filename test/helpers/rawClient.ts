@@ -52,8 +52,12 @@ export class RawClient {
     this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
   }
 
-  /** The next reply (raw RESP text), waiting up to timeoutMs. */
-  read(timeoutMs = 5000): Promise<string> {
+  /**
+   * The next reply (raw RESP text), waiting up to timeoutMs. The default is generous: a
+   * pipeline of thousands of calls on a loaded 2-core CI machine can take seconds; tests
+   * that expect silence pass a short timeout.
+   */
+  read(timeoutMs = 30_000): Promise<string> {
     const queued = this.replies.shift();
     if (queued !== undefined) return Promise.resolve(queued);
     if (this.closed) return Promise.reject(new Error('connection closed'));
@@ -78,7 +82,7 @@ export class RawClient {
   }
 
   /** Resolves when the server closes the connection. */
-  waitClosed(timeoutMs = 5000): Promise<void> {
+  waitClosed(timeoutMs = 30_000): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('connection still open')), timeoutMs);
