@@ -398,6 +398,9 @@ export function rewriteConfigFile(server: Server, path: string): void {
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const done = new Set<ConfigEntry>();
   const out: string[] = [];
+  // Redis's rewriteConfigUserOption: the ACL users replace the `user` lines in place (the
+  // rest are appended), unless an aclfile holds them; then `user` lines are dropped.
+  const users = server.config.str('aclfile') === '' ? server.acl.sortedUsers().map((u) => `user ${u.name} ${u.describe()}`) : [];
   for (const raw of lines) {
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) {
@@ -405,6 +408,11 @@ export function rewriteConfigFile(server: Server, path: string): void {
       continue;
     }
     const args = splitArgs(trimmed);
+    if (args !== null && args[0]?.toLowerCase() === 'user') {
+      const next = users.shift();
+      if (next !== undefined) out.push(next);
+      continue;
+    }
     const e = args && args.length > 0 ? findConfig(args[0]!) : undefined;
     if (e === undefined) {
       out.push(raw);
@@ -424,6 +432,13 @@ export function rewriteConfigFile(server: Server, path: string): void {
       markerWritten = true;
     }
     out.push(configLine(server, e));
+  }
+  for (const line of users) {
+    if (!markerWritten) {
+      out.push(marker);
+      markerWritten = true;
+    }
+    out.push(line);
   }
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, out.join('\n') + '\n', 'latin1');

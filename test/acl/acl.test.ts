@@ -253,6 +253,30 @@ describe('ACL file and configuration', () => {
     await expect(startWith('user bad on +nosuchcommand\n')).rejects.toThrow(/Error loading ACL rule '\+nosuchcommand'/);
   });
 
+  it('CONFIG REWRITE writes the ACL users into the config file, as Redis does', async () => {
+    const { server, port } = await startWith('# users\nuser app on >apppw ~app:* +@all\nport 0\n');
+    const c = await RawClient.connect(port);
+    expect(await c.call('ACL', 'SETUSER', 'bob', 'on', '>bobpw', '~b*', '+get')).toBe('+OK\r\n');
+    expect(await c.call('ACL', 'SETUSER', 'app', '-@all', '+get')).toBe('+OK\r\n');
+    expect(await c.call('CONFIG', 'REWRITE')).toBe('+OK\r\n');
+    const file = server.config.file!;
+    const lines = readFileSync(file, 'latin1').split('\n');
+    expect(lines.slice(0, 2)).toEqual(['# users', `user app on #${hashPassword('apppw')} ~app:* resetchannels -@all +get`]);
+    expect(lines).toContain(`user bob on #${hashPassword('bobpw')} ~b* resetchannels -@all +get`);
+    expect(lines).toContain('user default on nopass ~* &* +@all');
+    c.close();
+    await server.close();
+    // The rewritten file starts a server with the same users
+    const config = new Config();
+    config.applyArgs([file, '--port', '0', '--bind', '127.0.0.1']);
+    const again = new Server(allCommands, { quiet: true, config });
+    const c2 = await RawClient.connect(await again.listen());
+    expect(await c2.call('AUTH', 'bob', 'bobpw')).toBe('+OK\r\n');
+    expect(await c2.call('SET', 'b1', 'x')).toMatch(/^-NOPERM/);
+    c2.close();
+    await again.close();
+  });
+
   it('rename-command renames or disables a command; ACL rules still use the original name', async () => {
     const { server, port } = await startWith('rename-command CONFIG hf-config\nrename-command FLUSHALL ""\n');
     const c = await RawClient.connect(port);
