@@ -19,7 +19,9 @@ const IN_OBJS = 0xfe;
  */
 export const INLINE_MAX = INLINE_STRING_MAX;
 const MIN_CAPACITY = 8;
-const MIN_ARENA = 256;
+const MIN_ARENA = 64;
+/** A new slot's arena until its first entry: shared, holds nothing. */
+const EMPTY_ARENA = Buffer.alloc(0);
 
 /** Where readLength left off (a module variable: no object per call on the hot path). */
 let lengthEnd = 0;
@@ -108,7 +110,7 @@ class SlotShard {
     this.access = new Uint32Array(capacity);
     this.offs = new Uint32Array(capacity).fill(FREE);
     this.mask = capacity - 1;
-    this.arena = Buffer.allocUnsafeSlow(MIN_ARENA);
+    this.arena = EMPTY_ARENA;
   }
 
   /** The cell holding key, or -1. */
@@ -428,8 +430,8 @@ function chargedFor(key: string, v: Value): number {
 
 export type RemovalFunnel = (db: Database, key: string, reason: RemovalReason) => void;
 
-/** What eviction sampling sees of a key. */
-export type SampleVisitor = (key: string, value: Value, access: number, expireAt: number | undefined) => void;
+/** What eviction sampling sees of a key: its object value, or null for a string in the arena (not read). */
+export type SampleVisitor = (key: string, value: TypedValue | string | null, access: number, expireAt: number | undefined) => void;
 
 /**
  * One of the 16 databases. Keys live in per-hash-slot shards: no single table comes near
@@ -761,7 +763,7 @@ export class Database implements DeadlineOwner<string> {
           if (skip-- > 0) continue;
           const i = shard.find(key, hashKey(key));
           if (i < 0) continue;
-          visit(key, shard.valueAt(i), shard.access[i]!, at);
+          visit(key, shard.isObject(i) ? shard.objs![i]! : null, shard.access[i]!, at);
           if (++visited >= count) break;
         }
       } else {
@@ -771,7 +773,7 @@ export class Database implements DeadlineOwner<string> {
         for (let step = 0; step <= mask && visited < count; step++, i = (i + 1) & mask) {
           if (offs[i] === FREE) continue;
           const key = shard.keyAt(i);
-          visit(key, shard.valueAt(i), shard.access[i]!, expires !== null ? expires.get(key) : undefined);
+          visit(key, shard.isObject(i) ? shard.objs![i]! : null, shard.access[i]!, expires !== null ? expires.get(key) : undefined);
           visited++;
         }
       }

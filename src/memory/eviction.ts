@@ -10,9 +10,12 @@ export type MaxmemoryPolicy =
 /** Redis's EVPOOL_SIZE: the best candidates kept between evictions. */
 export const EVICTION_POOL_SIZE = 16;
 
+/** Keys the random policies look at per pick. */
+const RANDOM_SAMPLE = 16;
+
 /** Sale keys hold buyers' reservations: never evicted, whatever the policy. */
-function evictable(value: Value): boolean {
-  return typeof value === 'string' || value.type !== 'sale';
+function evictable(value: Value | null): boolean {
+  return value === null || typeof value === 'string' || value.type !== 'sale';
 }
 
 interface PoolEntry {
@@ -73,7 +76,7 @@ export class Evictor {
     this.pool.length = 0;
   }
 
-  private score(value: Value, access: number, expireAt: number | undefined): number {
+  private score(access: number, expireAt: number | undefined): number {
     switch (this.policy) {
       case 'allkeys-lru':
       case 'volatile-lru':
@@ -91,7 +94,7 @@ export class Evictor {
   private populate(db: Database, volatile: boolean): number {
     return db.sample(this.samples, volatile, (key, value, access, expireAt) => {
       if (!evictable(value)) return;
-      this.insert(key, db, this.score(value, access, expireAt));
+      this.insert(key, db, this.score(access, expireAt));
     });
   }
 
@@ -129,7 +132,7 @@ export class Evictor {
       if (value === undefined || !evictable(value)) continue;
       const expireAt = e.db.getExpire(e.key);
       if (volatile && expireAt === undefined) continue;
-      const now = this.score(value, e.db.accessOf(e.key)!, expireAt);
+      const now = this.score(e.db.accessOf(e.key)!, expireAt);
       if (now < e.score && rescored < EVICTION_POOL_SIZE) {
         rescored++;
         this.insert(e.key, e.db, now);
@@ -146,14 +149,13 @@ export class Evictor {
       const db = dbs[this.nextDb]!;
       this.nextDb = (this.nextDb + 1) % dbs.length;
       if ((volatile ? db.expiresCount : db.size) === 0) continue;
-      // A few tries: the sample may land on sale keys only.
-      for (let attempt = 0; attempt < 8; attempt++) {
-        let found: string | null = null;
-        db.sample(1, volatile, (key, value) => {
-          if (evictable(value)) found = key;
-        });
-        if (found !== null) return { db, key: found };
-      }
+      // A run of keys from a random place, and one of the evictable ones among them (a
+      // sample of one could keep landing on a sale key).
+      const found: string[] = [];
+      db.sample(RANDOM_SAMPLE, volatile, (key, value) => {
+        if (evictable(value)) found.push(key);
+      });
+      if (found.length > 0) return { db, key: found[Math.floor(Math.random() * found.length)]! };
     }
     return null;
   }

@@ -238,7 +238,8 @@ describe('CONFIG', () => {
   it('GET matches patterns case-insensitively, aliases included, each name once', async () => {
     const reply = decodeResp(await c.call('CONFIG', 'GET', 'MAXMEMORY*', 'maxmemory', 'hash-max-*')) as { v: RespValue[] };
     const names = reply.v.filter((_, i) => i % 2 === 0).map(text);
-    expect(names).toEqual(['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'hash-max-listpack-entries', 'hash-max-ziplist-entries', 'hash-max-listpack-value', 'hash-max-ziplist-value']);
+    // maxmemory-clients: src/memory (client eviction)
+    expect(names).toEqual(['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'maxmemory-clients', 'hash-max-listpack-entries', 'hash-max-ziplist-entries', 'hash-max-listpack-value', 'hash-max-ziplist-value']);
     expect(new Set(names).size).toBe(names.length);
   });
 
