@@ -15,8 +15,10 @@ function parseMessage(raw: string): [string, string] {
 /**
  * Behaviour, not speed: keys expire from the deadline timer close to their deadline, with
  * no client touching them (Redis's sampling can leave them for seconds). The bound is
- * generous (100 ms) so that a loaded machine does not make it flaky.
+ * generous (ON_TIME_MS) so that a loaded machine does not make it flaky: the suite runs two
+ * files at once on 2 cores, and 100 ms was exceeded (263 ms) under load.
  */
+const ON_TIME_MS = 250;
 describe('expiry is on time', () => {
   let holdfast: Holdfast;
   let sub: RawClient;
@@ -30,7 +32,7 @@ describe('expiry is on time', () => {
     await holdfast?.close();
   });
 
-  it('keys with a 100 ms TTL publish expired within 100 ms of their deadline, untouched', async () => {
+  it('keys with a 100 ms TTL publish expired close to their deadline, untouched', async () => {
     const db = holdfast.server.keyspace.dbs[0]!;
     // Plenty of long-lived keys around them, as in a real keyspace.
     for (let i = 0; i < 5_000; i++) {
@@ -56,7 +58,7 @@ describe('expiry is on time', () => {
       lags.push(arrived - at!);
     }
     expect(Math.min(...lags)).toBeGreaterThanOrEqual(0); // never before the deadline
-    expect(Math.max(...lags)).toBeLessThan(100);
+    expect(Math.max(...lags)).toBeLessThan(ON_TIME_MS);
     expect(db.size).toBe(5_000);
     db.flush();
   });
@@ -71,7 +73,7 @@ describe('expiry is on time', () => {
       const lag = Date.now() - deadline;
       expect(key).toBe('k');
       expect(lag).toBeGreaterThanOrEqual(0);
-      expect(lag).toBeLessThan(100);
+      expect(lag).toBeLessThan(ON_TIME_MS);
       expect(await client.call('EXISTS', 'k')).toBe(':0\r\n');
     } finally {
       client.close();
@@ -107,7 +109,7 @@ describe('expiry is on time', () => {
       expect(key).toBe('during');
       // The event did not wait for the pipeline: it came while the server was still on it.
       expect(arrived).toBeLessThan(pipelineDone);
-      expect(arrived - deadline).toBeLessThan(Math.max(100, (pipelineDone - started) / 2));
+      expect(arrived - deadline).toBeLessThan(Math.max(ON_TIME_MS, (pipelineDone - started) / 2));
       expect(db.size).toBeGreaterThanOrEqual(n);
     } finally {
       loader.close();
@@ -124,10 +126,10 @@ describe('expiry is on time', () => {
     db.setExpire('early', now + 80);
     const [, first] = parseMessage(await sub.read(2000));
     expect(first).toBe('early');
-    expect(Date.now() - (now + 80)).toBeLessThan(100);
+    expect(Date.now() - (now + 80)).toBeLessThan(ON_TIME_MS);
     const [, second] = parseMessage(await sub.read(2000));
     expect(second).toBe('late');
-    expect(Date.now() - (now + 400)).toBeLessThan(100);
+    expect(Date.now() - (now + 400)).toBeLessThan(ON_TIME_MS);
   });
 
   it('a TTL removed or replaced before its deadline does not fire', async () => {
