@@ -8,7 +8,7 @@ const UNAUTH_MAX_MULTIBULK = 10;
 const UNAUTH_MAX_BULK = 16384;
 const INT_MAX = 2147483647;
 const EMPTY = Buffer.alloc(0);
-const NUL = 0, LF = 10, CR = 13, DOLLAR = 36, STAR = 42, ZERO = 48, ONE = 49, NINE = 57, MINUS = 45;
+const NUL = 0, LF = 10, CR = 13, DOLLAR = 36, STAR = 42, ZERO = 48, ONE = 49, NINE = 57;
 
 /** A request the client got wrong. The text follows "ERR Protocol error: ". */
 export class ProtocolError extends Error {}
