@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/rawClient.js';
 import { redisMissing, startRedis, type Holdfast, type RunningServer } from '../helpers/servers.js';
+import { contractSuite } from '../helpers/contract.js';
 import { allCommands } from '../../commands/index.js';
 import { ReplyWriter } from '../../src/protocol/replyWriter.js';
 import { startWithCommands, testCommand } from '../network/support.js';
@@ -168,3 +169,31 @@ describe('ReplyWriter', () => {
     expect(written(2, (w) => w.bulk('\x00\xff\u00e9'))).toBe('$3\r\n\x00\xff\u00e9\r\n');
   });
 });
+
+contractSuite('RESP3 and RESP2 shapes through real commands', [
+  ...([2, 3] as const).map((resp) => ({
+    name: `RESP${resp}: maps, sets, doubles, nulls and pushes`,
+    resp3: resp === 3,
+    commands: [
+      ['CONFIG', 'GET', 'maxmemory'],
+      ['HSET', 'h', 'f', 'v'],
+      ['HGETALL', 'h'],
+      ['SADD', 's', 'a'],
+      ['SMEMBERS', 's'],
+      ['ZADD', 'z', '1.5', 'm', '0.1', 'n'],
+      ['ZSCORE', 'z', 'm'],
+      ['ZINCRBY', 'z', '0.2', 'n'],
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+      ['ZADD', 'z', 'inf', 'i'],
+      ['ZSCORE', 'z', 'i'],
+      ['GET', 'missing'],
+      ['MGET', 'missing', 'h'],
+      ['SET', 'k', 'v'],
+      ['MGET', 'k', 'missing'],
+      ['LPOP', 'missing'],
+      ['HGET', 'h', 'nofield'],
+      ['SUBSCRIBE', 'ch'],
+      ['UNSUBSCRIBE', 'ch'],
+    ],
+  })),
+]);
