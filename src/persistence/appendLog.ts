@@ -348,6 +348,9 @@ export class AppendLog {
       return;
     }
     if (everysec && now - this.lastSyncAt >= 1000 && this.dirty) this.requestSync();
+    // A safety net: replies waiting for an fsync never wait for a trigger that was missed
+    // (the write error they met is solved, say, and nothing else is coming).
+    else if (this.durability.waitingCount > 0 && !this.syncing && !this.syncScheduled && this.linger === null) this.requestSync();
   }
 
   /**

@@ -1,4 +1,6 @@
+import { afterEach } from 'vitest';
 import { RecordReader } from '../../src/persistence/records.js';
+import { RawClient } from '../helpers/rawClient.js';
 import { startHoldfast, type Holdfast } from '../helpers/servers.js';
 import { SimulatedDisk } from './simulatedDisk.js';
 
@@ -8,6 +10,36 @@ export const SIM_LOG = '/sim/appendonly.aof';
 /** An in-process Holdfast persisting to `disk` (appendonly yes unless settings say otherwise). */
 export function startOnDisk(disk: SimulatedDisk, settings: Record<string, string> = {}): Promise<Holdfast> {
   return startHoldfast({ appendonly: 'yes', dir: SIM_DIR, ...settings }, { fileSystem: disk });
+}
+
+/**
+ * The servers (on simulated disks) and connections a test file opens, all closed after
+ * each test. Call once at the top of the file.
+ */
+export function serverPool(): {
+  start: (disk: SimulatedDisk, settings?: Record<string, string>) => Promise<Holdfast>;
+  connect: (h: Holdfast) => Promise<RawClient>;
+} {
+  let servers: Holdfast[] = [];
+  let clients: RawClient[] = [];
+  afterEach(async () => {
+    for (const c of clients) c.close();
+    for (const h of servers) await h.close().catch(() => {});
+    servers = [];
+    clients = [];
+  });
+  return {
+    async start(disk, settings = {}) {
+      const h = await startOnDisk(disk, settings);
+      servers.push(h);
+      return h;
+    },
+    async connect(h) {
+      const c = await RawClient.connect(h.port);
+      clients.push(c);
+      return c;
+    },
+  };
 }
 
 /** Every record of a log's bytes. */

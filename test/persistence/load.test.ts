@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Config } from '../../src/config.js';
 import { Server } from '../../src/server.js';
 import { allCommands } from '../../commands/index.js';
 import { encodeRecord } from '../../src/persistence/records.js';
 import { RawClient } from '../helpers/rawClient.js';
 import type { Holdfast } from '../helpers/servers.js';
-import { SIM_LOG, SimulatedDisk, startOnDisk } from './helpers.js';
+import { SIM_LOG, SimulatedDisk, startOnDisk, serverPool } from './helpers.js';
 
-let servers: Holdfast[] = [];
-afterEach(async () => {
-  for (const h of servers) await h.close().catch(() => {});
-  servers = [];
-});
-
-async function start(disk: SimulatedDisk, settings: Record<string, string> = {}): Promise<Holdfast> {
-  const h = await startOnDisk(disk, settings);
-  servers.push(h);
-  return h;
-}
+const { start } = serverPool();
 
 const log = (...argvs: string[][]): string => argvs.map(encodeRecord).join('');
 

@@ -1,30 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { RawClient } from '../helpers/rawClient.js';
-import type { Holdfast } from '../helpers/servers.js';
-import { powerCut, records, SIM_LOG, SimulatedDisk, startOnDisk, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { powerCut, records, SIM_LOG, SimulatedDisk, until, serverPool } from './helpers.js';
 
 const OK = '+OK\r\n';
 
-let servers: Holdfast[] = [];
-let clients: RawClient[] = [];
-afterEach(async () => {
-  for (const c of clients) c.close();
-  for (const h of servers) await h.close().catch(() => {});
-  servers = [];
-  clients = [];
-});
-
-async function start(disk: SimulatedDisk, settings: Record<string, string> = {}): Promise<Holdfast> {
-  const h = await startOnDisk(disk, settings);
-  servers.push(h);
-  return h;
-}
-
-async function connect(h: Holdfast): Promise<RawClient> {
-  const c = await RawClient.connect(h.port);
-  clients.push(c);
-  return c;
-}
+const { start, connect } = serverPool();
 
 describe('the log: what is written', () => {
   it('records each write in order, a SELECT when the database changes; reads and writes that change nothing write nothing', async () => {
@@ -237,8 +216,9 @@ describe('appendfsync everysec and no', () => {
     for (const [key, at] of ackedAt) {
       if (db.get(key) !== undefined) continue;
       lost++;
-      // Only writes of the last second or so may be gone.
-      expect(cutAt - at, key).toBeLessThan(1500);
+      // Only writes of the last second or so may be gone (an fsync each second, plus the
+      // fsync's own time on a busy machine).
+      expect(cutAt - at, key).toBeLessThan(2500);
     }
     expect(disk.counts.datasyncs).toBeGreaterThanOrEqual(2);
     expect(lost).toBeLessThan(ackedAt.size);

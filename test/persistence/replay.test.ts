@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/rawClient.js';
 import type { Holdfast } from '../helpers/servers.js';
-import { SimulatedDisk, startOnDisk, until } from './helpers.js';
+import { SimulatedDisk, until, serverPool } from './helpers.js';
 import { dumpKeyspace } from './dump.js';
 import { prng, Workload } from './workload.js';
 
-let servers: Holdfast[] = [];
-afterEach(async () => {
-  for (const h of servers) await h.close().catch(() => {});
-  servers = [];
-});
-
-async function start(disk: SimulatedDisk, settings: Record<string, string> = {}): Promise<Holdfast> {
-  const h = await startOnDisk(disk, settings);
-  servers.push(h);
-  return h;
-}
+const { start } = serverPool();
 
 const settle = () => new Promise((r) => setTimeout(r, 150));
 

@@ -1,30 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/rawClient.js';
 import type { Holdfast } from '../helpers/servers.js';
-import { powerCut, records, SIM_LOG, SimulatedDisk, startOnDisk, until } from './helpers.js';
+import { powerCut, records, SIM_LOG, SimulatedDisk, until, serverPool } from './helpers.js';
 import { dumpKeyspace } from './dump.js';
 import { prng, Workload } from './workload.js';
 
-let servers: Holdfast[] = [];
-let clients: RawClient[] = [];
-afterEach(async () => {
-  for (const c of clients) c.close();
-  for (const h of servers) await h.close().catch(() => {});
-  servers = [];
-  clients = [];
-});
-
-async function start(disk: SimulatedDisk, settings: Record<string, string> = {}): Promise<Holdfast> {
-  const h = await startOnDisk(disk, settings);
-  servers.push(h);
-  return h;
-}
-
-async function connect(h: Holdfast): Promise<RawClient> {
-  const c = await RawClient.connect(h.port);
-  clients.push(c);
-  return c;
-}
+const { start, connect } = serverPool();
 
 async function rewritten(h: Holdfast): Promise<void> {
   const p = h.server.persistence;

@@ -1,29 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { RawClient } from '../helpers/rawClient.js';
-import type { Holdfast } from '../helpers/servers.js';
+import { describe, expect, it } from 'vitest';
 import { reserved, setup } from '../sale/helpers.js';
-import { powerCut, records, SIM_LOG, SimulatedDisk, startOnDisk, until } from './helpers.js';
+import { powerCut, records, SIM_LOG, SimulatedDisk, until, serverPool } from './helpers.js';
 
-let servers: Holdfast[] = [];
-let clients: RawClient[] = [];
-afterEach(async () => {
-  for (const c of clients) c.close();
-  for (const h of servers) await h.close().catch(() => {});
-  servers = [];
-  clients = [];
-});
-
-async function start(disk: SimulatedDisk, settings: Record<string, string> = {}): Promise<Holdfast> {
-  const h = await startOnDisk(disk, settings);
-  servers.push(h);
-  return h;
-}
-
-async function connect(h: Holdfast): Promise<RawClient> {
-  const c = await RawClient.connect(h.port);
-  clients.push(c);
-  return c;
-}
+const { start, connect } = serverPool();
 
 const bulkValue = (reply: string) => reply.split('\r\n')[1]!;
 
@@ -140,6 +119,27 @@ describe('sales in the log (sale.md Durability)', () => {
     const c2 = await connect(again);
     const lotReply = await c2.call('SALE.INFO', 's');
     expect(lotReply).toContain('confirmed\r\n:2\r\n');
+  });
+
+  it('a PURCHASE that met a full disk is answered once the disk takes the write again (appendfsync no)', async () => {
+    const disk = new SimulatedDisk();
+    const h = await start(disk, { appendfsync: 'no', 'sale-fsync': 'always' });
+    const c = await connect(h);
+    await c.call('SALE.CREATE', 's', '10');
+    const code = bulkValue(await c.call('RESERVE', 's', 'alice'));
+    disk.fail.write = 'ENOSPC';
+    let answered = false;
+    const p = c.call('PURCHASE', 's', code).then((r) => ((answered = true), r));
+    await until(() => h.server.dispatcher.writesDenied !== null, 'MISCONF');
+    await new Promise((r) => setTimeout(r, 250));
+    expect(answered).toBe(false);
+    disk.fail.write = undefined;
+    expect(await p).toMatch(/^:\d\r\n$/);
+    disk.powerCut();
+    await h.close();
+    const again = await start(disk);
+    const c2 = await connect(again);
+    expect(await c2.call('SALE.INFO', 's')).toContain('purchased\r\n:1\r\n');
   });
 
   it('sale-fsync everysec: sale transitions follow appendfsync', async () => {
