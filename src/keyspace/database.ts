@@ -5,7 +5,7 @@ import { CELL_BYTES, INLINE_ENTRY_SLACK, INLINE_STRING_MAX, OBJECT_CELL_BYTES, S
 import { SLOT_COUNT, keyHashSlot } from './slot.js';
 import type { RemovalReason, TypedValue, Value } from './values.js';
 
-/** Marks a free cell in `offs`. */
+/** Marks a free cell (its arena offset word). */
 const FREE = 0xffffffff;
 /** Length bytes: below LEN_U32 the byte is the length; LEN_U32 says four bytes follow. */
 const LEN_U32 = 0xfd;
@@ -22,6 +22,13 @@ const MIN_CAPACITY = 8;
 const MIN_ARENA = 64;
 /** A new slot's arena until its first entry: shared, holds nothing. */
 const EMPTY_ARENA = Buffer.alloc(0);
+
+/** A table of `capacity` empty cells. */
+function newCells(capacity: number): Uint32Array {
+  const cells = new Uint32Array(3 * capacity);
+  for (let j = 2; j < cells.length; j += 3) cells[j] = FREE;
+  return cells;
+}
 
 /** Where readLength left off (a module variable: no object per call on the hot path). */
 let lengthEnd = 0;
@@ -93,9 +100,8 @@ function inlineString(v: Value): string | null {
  * stall, and memory goes back after deletes.
  */
 class SlotShard {
-  hashes: Uint32Array;
-  access: Uint32Array;
-  offs: Uint32Array;
+  /** Three uint32 words a cell: hash, access field, arena offset (FREE: an empty cell). */
+  cells: Uint32Array;
   objs: (Value | undefined)[] | null = null;
   mask: number;
   count = 0;
@@ -106,21 +112,19 @@ class SlotShard {
   expires: Map<string, number> | null = null;
 
   constructor(capacity: number) {
-    this.hashes = new Uint32Array(capacity);
-    this.access = new Uint32Array(capacity);
-    this.offs = new Uint32Array(capacity).fill(FREE);
+    this.cells = newCells(capacity);
     this.mask = capacity - 1;
     this.arena = EMPTY_ARENA;
   }
 
   /** The cell holding key, or -1. */
   find(key: string, hash: number): number {
-    const hashes = this.hashes, offs = this.offs, mask = this.mask, a = this.arena;
+    const cells = this.cells, mask = this.mask, a = this.arena;
     const n = key.length;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const off = offs[i]!;
+      const off = cells[3 * i + 2]!;
       if (off === FREE) return -1;
-      if (hashes[i] !== hash) continue;
+      if (cells[3 * i] !== hash) continue;
       // The key's bytes against the string's code units.
       if (readLength(a, off) !== n) continue;
       let p = lengthEnd;
@@ -136,14 +140,14 @@ class SlotShard {
   /** The key stored in cell i. */
   keyAt(i: number): string {
     const a = this.arena;
-    const n = readLength(a, this.offs[i]!);
+    const n = readLength(a, this.cells[3 * i + 2]!);
     return latin1String(a, lengthEnd, lengthEnd + n);
   }
 
   /** The value stored in cell i (a string read out of the arena, or the object). */
   valueAt(i: number): Value {
     const a = this.arena;
-    const k = readLength(a, this.offs[i]!);
+    const k = readLength(a, this.cells[3 * i + 2]!);
     const n = readLength(a, lengthEnd + k);
     if (n < 0) return this.objs![i]!;
     return latin1String(a, lengthEnd, lengthEnd + n);
@@ -152,14 +156,14 @@ class SlotShard {
   /** Whether cell i's value is an object (or long string) in objs. */
   isObject(i: number): boolean {
     const a = this.arena;
-    const k = readLength(a, this.offs[i]!);
+    const k = readLength(a, this.cells[3 * i + 2]!);
     return a[lengthEnd + k] === IN_OBJS;
   }
 
   /** Bytes of cell i's entry in the arena. */
   private entrySizeAt(i: number): number {
     const a = this.arena;
-    const off = this.offs[i]!;
+    const off = this.cells[3 * i + 2]!;
     const k = readLength(a, off);
     const n = readLength(a, lengthEnd + k);
     return lengthEnd - off + (n < 0 ? 0 : n);
@@ -187,14 +191,14 @@ class SlotShard {
     const size = Math.max(MIN_ARENA, Math.ceil((live + extra) * 1.25));
     const from = this.arena;
     const to = Buffer.allocUnsafeSlow(size);
-    const offs = this.offs;
+    const cells = this.cells;
     let p = 0;
     for (let i = 0; i <= this.mask; i++) {
-      const off = offs[i]!;
+      const off = cells[3 * i + 2]!;
       if (off === FREE) continue;
       const n = this.entrySizeAt(i);
       from.copy(to, p, off, off + n);
-      offs[i] = p;
+      cells[3 * i + 2] = p;
       p += n;
     }
     this.arena = to;
@@ -205,15 +209,16 @@ class SlotShard {
   /** Adds a key known to be absent; returns its cell. */
   insert(key: string, hash: number, value: Value, access: number): number {
     if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.resize((this.mask + 1) * 2);
-    const offs = this.offs, mask = this.mask;
+    const mask = this.mask;
     let i = hash & mask;
-    while (offs[i] !== FREE) i = (i + 1) & mask;
+    while (this.cells[3 * i + 2] !== FREE) i = (i + 1) & mask;
     const inline = inlineString(value);
     // The cell stays free until the entry is written: a repack meanwhile skips it.
     const off = this.append(key, inline);
-    offs[i] = off;
-    this.hashes[i] = hash;
-    this.access[i] = access;
+    const cells = this.cells;
+    cells[3 * i + 2] = off;
+    cells[3 * i] = hash;
+    cells[3 * i + 1] = access;
     if (inline === null) this.setObject(i, value);
     else if (this.objs !== null) this.objs[i] = undefined;
     this.count++;
@@ -224,7 +229,7 @@ class SlotShard {
   update(i: number, key: string, value: Value): void {
     const inline = inlineString(value);
     const a = this.arena;
-    const off = this.offs[i]!;
+    const off = this.cells[3 * i + 2]!;
     const k = readLength(a, off);
     const vAt = lengthEnd + k;
     const n = readLength(a, vAt);
@@ -241,8 +246,9 @@ class SlotShard {
     // The old entry is garbage from now on: freeing the cell during the append keeps a
     // repack from copying it.
     this.garbage += lengthEnd - off + (n < 0 ? 0 : n);
-    this.offs[i] = FREE;
-    this.offs[i] = this.append(key, inline);
+    this.cells[3 * i + 2] = FREE;
+    const moved = this.append(key, inline);
+    this.cells[3 * i + 2] = moved;
     if (inline === null) this.setObject(i, value);
     else if (this.objs !== null) this.objs[i] = undefined;
     this.maybeRepack();
@@ -256,19 +262,19 @@ class SlotShard {
   /** Empties cell i, shifting back the run after it so lookups need no tombstones. */
   removeAt(i: number): void {
     this.garbage += this.entrySizeAt(i);
-    const hashes = this.hashes, access = this.access, offs = this.offs, objs = this.objs, mask = this.mask;
+    const cells = this.cells, objs = this.objs, mask = this.mask;
     let hole = i;
-    for (let j = (i + 1) & mask; offs[j] !== FREE; j = (j + 1) & mask) {
+    for (let j = (i + 1) & mask; cells[3 * j + 2] !== FREE; j = (j + 1) & mask) {
       // The entry at j may fill the hole when its home cell is not after the hole.
-      if (((j - (hashes[j]! & mask)) & mask) >= ((j - hole) & mask)) {
-        hashes[hole] = hashes[j]!;
-        access[hole] = access[j]!;
-        offs[hole] = offs[j]!;
+      if (((j - (cells[3 * j]! & mask)) & mask) >= ((j - hole) & mask)) {
+        cells[3 * hole] = cells[3 * j]!;
+        cells[3 * hole + 1] = cells[3 * j + 1]!;
+        cells[3 * hole + 2] = cells[3 * j + 2]!;
         if (objs !== null) objs[hole] = objs[j];
         hole = j;
       }
     }
-    offs[hole] = FREE;
+    cells[3 * hole + 2] = FREE;
     if (objs !== null) objs[hole] = undefined;
     this.count--;
     // Memory goes back after mass deletes: a table an eighth full halves.
@@ -281,28 +287,26 @@ class SlotShard {
   }
 
   private resize(capacity: number): void {
-    const oldHashes = this.hashes, oldAccess = this.access, oldOffs = this.offs, oldObjs = this.objs;
-    const hashes = (this.hashes = new Uint32Array(capacity));
-    const access = (this.access = new Uint32Array(capacity));
-    const offs = (this.offs = new Uint32Array(capacity).fill(FREE));
+    const old = this.cells, oldObjs = this.objs;
+    const cells = (this.cells = newCells(capacity));
     const objs = (this.objs = oldObjs === null ? null : new Array<Value | undefined>(capacity).fill(undefined));
     const mask = (this.mask = capacity - 1);
-    for (let j = 0; j < oldOffs.length; j++) {
-      if (oldOffs[j] === FREE) continue;
-      const hash = oldHashes[j]!;
+    for (let j = 0; j < old.length; j += 3) {
+      if (old[j + 2] === FREE) continue;
+      const hash = old[j]!;
       let i = hash & mask;
-      while (offs[i] !== FREE) i = (i + 1) & mask;
-      hashes[i] = hash;
-      access[i] = oldAccess[j]!;
-      offs[i] = oldOffs[j]!;
-      if (objs !== null) objs[i] = oldObjs![j];
+      while (cells[3 * i + 2] !== FREE) i = (i + 1) & mask;
+      cells[3 * i] = hash;
+      cells[3 * i + 1] = old[j + 1]!;
+      cells[3 * i + 2] = old[j + 2]!;
+      if (objs !== null) objs[i] = oldObjs![j / 3];
     }
   }
 
   /** The live keys, copied: callers may delete while walking them. */
   keys(): string[] {
     const out: string[] = [];
-    for (let i = 0; i <= this.mask; i++) if (this.offs[i] !== FREE) out.push(this.keyAt(i));
+    for (let i = 0; i <= this.mask; i++) if (this.cells[3 * i + 2] !== FREE) out.push(this.keyAt(i));
     return out;
   }
 }
@@ -494,7 +498,7 @@ export class Database implements DeadlineOwner<string> {
     }
     if (touch) {
       const lru = this.lru;
-      shard.access[i] = lru.lfu ? lfuTouch(shard.access[i]!, lru) : lru.stamp;
+      shard.cells[3 * i + 1] = lru.lfu ? lfuTouch(shard.cells[3 * i + 1]!, lru) : lru.stamp;
     }
     return shard.valueAt(i);
   }
@@ -535,7 +539,7 @@ export class Database implements DeadlineOwner<string> {
       // Redis's dbOverwrite: an LFU counter carries over (the write's lookup counts as an
       // access); an LRU stamp is the new object's.
       const lru = this.lru;
-      shard.access[i] = lru.lfu ? lfuTouch(shard.access[i]!, lru) : lru.stamp;
+      shard.cells[3 * i + 1] = lru.lfu ? lfuTouch(shard.cells[3 * i + 1]!, lru) : lru.stamp;
     }
     if (typeof value === 'object' && value.bindKey !== undefined) value.bindKey(this, key);
   }
@@ -636,7 +640,7 @@ export class Database implements DeadlineOwner<string> {
     const shard = this.shards[keyHashSlot(key)];
     if (shard === undefined) return undefined;
     const i = shard.find(key, hashKey(key));
-    return i < 0 ? undefined : shard.access[i];
+    return i < 0 ? undefined : shard.cells[3 * i + 1];
   }
 
   /** Milliseconds since the key was last read or written, from its access field. */
@@ -705,7 +709,7 @@ export class Database implements DeadlineOwner<string> {
     for (const shard of this.shards) {
       if (shard === undefined) continue;
       for (let i = 0; i <= shard.mask; i++) {
-        if (shard.offs[i] === FREE) continue;
+        if (shard.cells[3 * i + 2] === FREE) continue;
         const key = shard.keyAt(i);
         const at = shard.expires?.get(key);
         if (at !== undefined && at <= now) continue;
@@ -733,7 +737,7 @@ export class Database implements DeadlineOwner<string> {
       const capacity = shard.mask + 1;
       let i: number;
       do i = Math.floor(Math.random() * capacity);
-      while (shard.offs[i] === FREE);
+      while (shard.cells[3 * i + 2] === FREE);
       const key = shard.keyAt(i);
       if (this.get(key, false) !== undefined) return key;
     }
@@ -763,17 +767,17 @@ export class Database implements DeadlineOwner<string> {
           if (skip-- > 0) continue;
           const i = shard.find(key, hashKey(key));
           if (i < 0) continue;
-          visit(key, shard.isObject(i) ? shard.objs![i]! : null, shard.access[i]!, at);
+          visit(key, shard.isObject(i) ? shard.objs![i]! : null, shard.cells[3 * i + 1]!, at);
           if (++visited >= count) break;
         }
       } else {
-        const offs = shard.offs, mask = shard.mask;
+        const cells = shard.cells, mask = shard.mask;
         const expires = shard.expires;
         let i = Math.floor(Math.random() * (mask + 1));
         for (let step = 0; step <= mask && visited < count; step++, i = (i + 1) & mask) {
-          if (offs[i] === FREE) continue;
+          if (cells[3 * i + 2] === FREE) continue;
           const key = shard.keyAt(i);
-          visit(key, shard.isObject(i) ? shard.objs![i]! : null, shard.access[i]!, expires !== null ? expires.get(key) : undefined);
+          visit(key, shard.isObject(i) ? shard.objs![i]! : null, cells[3 * i + 1]!, expires !== null ? expires.get(key) : undefined);
           visited++;
         }
       }
