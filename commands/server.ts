@@ -548,6 +548,8 @@ export function resetStats(server: Server): void {
   server.stats.netInputBytes = 0;
   const state = stateOf(server);
   state.peakMemory = 0;
+  // used_memory_peak, GC pauses, event-loop stall, evicted_clients (src/memory)
+  server.memory.resetStats();
   state.opsSampleAt = Date.now();
   state.opsSampleCommands = 0;
   state.opsPerSec = 0;

@@ -355,6 +355,8 @@ export interface LruClock {
   lfuDecayTime: number;
   /** Estimated bytes of all keys and values of every database (used_memory's dataset). */
   datasetBytes: number;
+  /** The highest datasetBytes since start or CONFIG RESETSTAT (used_memory_peak). */
+  datasetPeak: number;
 }
 
 export function newLruClock(nowMs: number): LruClock {
@@ -365,6 +367,7 @@ export function newLruClock(nowMs: number): LruClock {
     lfuLogFactor: 10,
     lfuDecayTime: 1,
     datasetBytes: 0,
+    datasetPeak: 0,
   };
 }
 
@@ -477,7 +480,8 @@ export class Database implements DeadlineOwner<string> {
 
   private charge(delta: number): void {
     this.bytes += delta;
-    this.lru.datasetBytes += delta;
+    const lru = this.lru;
+    if ((lru.datasetBytes += delta) > lru.datasetPeak) lru.datasetPeak = lru.datasetBytes;
   }
 
   /**

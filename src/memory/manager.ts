@@ -260,12 +260,15 @@ export class MemoryManager {
   }
 
   get peakBytes(): number {
-    return this.peak;
+    // Writes keep the dataset's own peak; clients' buffers are sampled here and by the cron.
+    const dataset = this.server.keyspace.lru.datasetPeak;
+    return dataset > this.peak ? dataset : this.peak;
   }
 
   /** CONFIG RESETSTAT: the peak starts over from now. */
   resetStats(): void {
     this.peak = 0;
+    this.server.keyspace.lru.datasetPeak = this.server.keyspace.lru.datasetBytes;
     this.notePeak();
     this.oomRejections = 0;
     this.evictedClients = 0;
@@ -287,9 +290,9 @@ export class MemoryManager {
       ['used_memory_human', bytesToHuman(s.used)],
       ['used_memory_rss', s.rss],
       ['used_memory_rss_human', bytesToHuman(s.rss)],
-      ['used_memory_peak', this.peak],
-      ['used_memory_peak_human', bytesToHuman(this.peak)],
-      ['used_memory_peak_perc', perc(s.used, this.peak)],
+      ['used_memory_peak', this.peakBytes],
+      ['used_memory_peak_human', bytesToHuman(this.peakBytes)],
+      ['used_memory_peak_perc', perc(s.used, this.peakBytes)],
       ['used_memory_overhead', s.clients],
       ['used_memory_startup', 0],
       ['used_memory_dataset', s.dataset],

@@ -122,4 +122,14 @@ describe('MEMORY over the wire', () => {
     await c.call('CONFIG', 'SET', 'maxmemory', '0');
     await c.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
   });
+
+  it('CONFIG RESETSTAT starts the peak over', async () => {
+    await c.call('SET', 'peak', 'x'.repeat(100_000));
+    await c.call('DEL', 'peak');
+    const peak = () => c.call('INFO', 'memory').then((i) => Number(/used_memory_peak:(\d+)/.exec(i)![1]));
+    const before = await peak();
+    expect(before).toBeGreaterThan(100_000);
+    expect(await c.call('CONFIG', 'RESETSTAT')).toBe('+OK\r\n');
+    expect(await peak()).toBeLessThan(before - 50_000);
+  });
 });
