@@ -44,7 +44,7 @@ function hashOps(listpackOnly: boolean): fc.Arbitrary<DiffOp> {
     w(3, key.map((k) => ({ argv: ['HKEYS', k], unordered: items }))),
     w(3, key.map((k) => ({ argv: ['HVALS', k], unordered: items }))),
     w(3, key.map((k) => ({ argv: ['HGETALL', k], unordered: fieldValues }))),
-    w(3, fc.tuple(key, fc.boolean()).map(([k, v]) => ({ argv: ['HRANDFIELD', k, '100', ...(v ? ['WITHVALUES'] : [])], unordered: fieldValues }))),
+    w(3, fc.tuple(key, fc.boolean()).map(([k, v]) => ({ argv: ['HRANDFIELD', k, '100', ...(v ? ['WITHVALUES'] : [])], unordered: v ? fieldValues : items }))),
     w(3, key.map((k) => ({ argv: ['OBJECT', 'ENCODING', k] }))),
     w(3, key.map((k) => ({ argv: ['TYPE', k] }))),
     w(1, key.map((k) => ({ argv: ['DEL', k] }))),
