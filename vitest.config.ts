@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -21,6 +22,38 @@ const isolated = [
   'test/memory/memoryCommand.test.ts',
 ];
 
+/**
+ * The slowest files (measured: 10-20 s each on an idle machine, several of them spawning
+ * processes) start first, so that two workers finish together instead of one of them
+ * starting a 20 s file at the end. A fresh CI checkout has no vitest cache of durations
+ * to order by, hence the list; the rest keep vitest's order (cached durations, else size).
+ */
+const slowFirst = [
+  'test/persistence/crash.test.ts',
+  'test/persistence/rewrite.test.ts',
+  'test/sale/memory.test.ts',
+  'test/commands/sale.salebench.test.ts',
+  'test/memory/accounting.test.ts',
+  'test/hostile/idle.test.ts',
+  'test/persistence/log.test.ts',
+  'test/network/client.test.ts',
+  'test/commands/redisBenchmarkDefault.test.ts',
+  'test/persistence/load.test.ts',
+  'test/persistence/sale.test.ts',
+  'test/persistence/replay.test.ts',
+];
+
+class SlowFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = slowFirst.findIndex((p) => f.moduleId.endsWith(p));
+      return i < 0 ? slowFirst.length : i;
+    };
+    return sorted.map((f, i) => [rank(f), i, f] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , f]) => f);
+  }
+}
+
 const workers = Number(process.env.VITEST_MAX_WORKERS ?? 0) || Math.max(1, Math.min(2, availableParallelism()));
 
 export default defineConfig({
@@ -29,6 +62,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: workers,
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       {
         extends: true,
