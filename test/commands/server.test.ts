@@ -474,7 +474,8 @@ describe('SHUTDOWN', () => {
     await c.waitClosed();
     await bystander.waitClosed();
     await expect(RawClient.connect(h.port)).rejects.toThrow();
-    await new Promise((r) => setTimeout(r, 20));
+    // The exit comes once the close steps are done: wait for it rather than a fixed 20 ms.
+    for (let i = 0; i < 500 && exited === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(exited).toBe(1);
     await h.close();
   });
@@ -489,7 +490,7 @@ describe('SHUTDOWN', () => {
     const c = await RawClient.connect(h.port);
     c.write('*1\r\n$8\r\nSHUTDOWN\r\n');
     await c.waitClosed();
-    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && !events.includes('exit'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(events).toEqual(['hook', 'exit']);
     await h.close();
   });
