@@ -39,8 +39,14 @@ function readLength(a: Buffer, p: number): number {
     lengthEnd = p + 1;
     return b;
   }
+  // The object marker is one byte (append writes just IN_OBJS): counting it as five made
+  // entrySizeAt and update's garbage 4 bytes too large per object entry, and a repack then
+  // copied past the end of its new arena (entries cut short, reads out of range).
+  if (b === IN_OBJS) {
+    lengthEnd = p + 1;
+    return -1;
+  }
   lengthEnd = p + 5;
-  if (b === IN_OBJS) return -1;
   return (a[p + 1]! | (a[p + 2]! << 8) | (a[p + 3]! << 16)) + a[p + 4]! * 0x1000000;
 }
 
