@@ -41,7 +41,7 @@ export async function run(options = {}) {
   const bound = await runRssBound({ log, quick: options.quick });
   results.rssBound = bound;
   lines.push(
-    `Holdfast with \`--maxmemory 256mb --maxmemory-policy allkeys-lru\` under ${options.quick ? '100,000' : '1,000,000'} mixed commands (60% SETs of 10 B to 1 MB, log-uniform; HSET, RPUSH, SADD, ZADD on 100,000 aggregates): ` +
+    `Holdfast with \`--maxmemory 256mb --maxmemory-policy allkeys-lru\` under ${options.quick ? '50,000' : '200,000'} mixed commands (60% SETs of 10 B to 1 MB, log-uniform; HSET, RPUSH, SADD, ZADD on 100,000 aggregates): ` +
       `RSS empty ${fmt.mb(bound.empty)}; base (the same load with maxmemory 1mb) ${fmt.mb(bound.base)}; peak ${fmt.mb(bound.peak)}; (peak - base) / maxmemory = **${fmt.fixed(bound.ratio)}**; ` +
       `${fmt.int(bound.evicted)} keys evicted; largest GC pause ${fmt.fixed(bound.gcMaxPause)} ms, event-loop stall ${fmt.fixed(bound.stall)} ms.`,
     '',
@@ -96,7 +96,7 @@ export async function runRssBound(options = {}) {
 async function rssUnderLoad(options = {}) {
   const log = options.log ?? console.log;
   const maxmemory = options.maxmemory ?? 256 * 1024 * 1024;
-  const commands = options.quick ? 100_000 : 1_000_000;
+  const commands = options.quick ? 50_000 : 200_000;
   const server = await startHoldfast({ nodeArgs: options.nodeArgs ?? [], args: ['--maxmemory', String(maxmemory), '--maxmemory-policy', 'allkeys-lru'] });
   try {
     await sleep(1000);

@@ -92,10 +92,11 @@ function inlineString(v: Value): string | null {
 
 /**
  * The keys of one hash slot. An open-addressing table (linear probing, backward-shift
- * deletion, so no tombstones) of typed arrays: per cell the key's hash, its access field
- * (Redis's 24-bit `lru`: an LRU stamp, or LFU minutes << 8 | counter) and the offset of its
- * entry in `arena`, a byte buffer outside the V8 heap holding each key and, for strings up
- * to INLINE_MAX bytes, its value. A string key therefore costs no heap object at all: the
+ * deletion, so no tombstones) in one typed array: per cell the key's hash, its access field
+ * (Redis's `lru`: an LRU stamp, or LFU minutes and counter, see LFU_FORM) and the offset of
+ * its entry in `arena`, a byte buffer outside the V8 heap holding each key and, for strings
+ * up to INLINE_MAX bytes, its value (keys and values are latin1 strings, the project's
+ * invariant: one code unit is one byte). A string key therefore costs no heap object at all: the
  * garbage collector never visits it, never copies it out of the young generation, and its
  * pauses do not grow with the keyspace. Aggregates and long strings stay JS values, in
  * `objs` (allocated for the slot only once it holds one).
