@@ -67,17 +67,33 @@ export class SaleRuntime implements SaleEnv {
   readonly onAttach: ((sale: SaleValue) => void)[] = [];
 
   private listenerFor(sale: SaleValue): SaleListener {
+    // The channel name is built once and again only after RENAME, MOVE or SWAPDB, not per event.
+    let channelIndex = -1;
+    let channelKey = '';
+    let channel = '';
     return (event, lot, code, user) => {
       const db = sale.db;
-      if (db !== null) this.changed(db, sale.key, event, lot, code, user);
+      if (db === null) return;
+      const key = sale.key;
+      this.keyspace.signalModifiedKey(db, key);
+      if (!this.eventsEnabled || this.broker.idle) return;
+      if (db.index !== channelIndex || key !== channelKey) {
+        channelIndex = db.index;
+        channelKey = key;
+        channel = `__sale@${db.index}__:${key}`;
+      }
+      this.publish(channel, event, lot, code, user);
     };
   }
 
   private changed(db: Database, key: string, event: SaleEvent, lot: number, code: string, user: string): void {
     this.keyspace.signalModifiedKey(db, key);
+    if (this.eventsEnabled && !this.broker.idle) this.publish(`__sale@${db.index}__:${key}`, event, lot, code, user);
+  }
+
+  /** Formats the message only when someone could receive it: a subscriber of the channel or a pattern. */
+  private publish(channel: string, event: SaleEvent, lot: number, code: string, user: string): void {
     const broker = this.broker;
-    if (!this.eventsEnabled || broker.idle) return;
-    const channel = `__sale@${db.index}__:${key}`;
     if (broker.patterns.size === 0 && !broker.channels.has(channel)) return;
     broker.publish(channel, `${event} ${lot} ${code} ${user}`);
   }
