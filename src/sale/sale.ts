@@ -180,6 +180,8 @@ export class SaleValue implements TypedValue {
   /** Highest generation ever given, so a restored sale never reissues a code (snapshot). */
   private maxGeneration = 0;
   private holdTimer: HoldTimer;
+  /** Bytes of the per-lot arrays, summed on first use by memoryUsage (they never grow). */
+  private arrayBytes = 0;
 
   /** Use createSale, which validates; this throws on numbers outside the contract. */
   constructor(env: SaleEnv, lots: number, limit: number, holdMs: number) {
@@ -422,17 +424,19 @@ export class SaleValue implements TypedValue {
 
   /** Estimated bytes (for MEMORY USAGE): typed arrays, users, and hold entries in the scheduler. */
   memoryUsage(): number {
-    return (
-      this.lotState.byteLength +
-      this.lotUser.byteLength +
-      this.holdDeadline.byteLength +
-      this.lotGeneration.byteLength +
-      this.codeTag.byteLength +
-      this.freeLots.byteLength +
-      this.users.memoryUsage() +
-      // A heap entry is three array slots in the scheduler, plus the arrays' growth slack.
-      this.held * 36
-    );
+    // The memory accounting calls this on every write to the key: the fixed arrays are
+    // summed once, the users and holds are O(1) counters.
+    if (this.arrayBytes === 0) {
+      this.arrayBytes =
+        this.lotState.byteLength +
+        this.lotUser.byteLength +
+        this.holdDeadline.byteLength +
+        this.lotGeneration.byteLength +
+        this.codeTag.byteLength +
+        this.freeLots.byteLength;
+    }
+    // A heap entry is three array slots in the scheduler, plus the arrays' growth slack.
+    return this.arrayBytes + this.users.memoryUsage() + this.held * 36;
   }
 
   // ---- persistence -------------------------------------------------------------------
