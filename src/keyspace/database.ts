@@ -298,7 +298,7 @@ class SlotShard {
   }
 
   private maybeRepack(): void {
-    if (this.garbage > 1024 && this.garbage * 4 > this.arena.length) this.repack(0);
+    if (this.garbage > 128 && this.garbage * 4 > this.arena.length) this.repack(0);
   }
 
   private resize(capacity: number): void {
