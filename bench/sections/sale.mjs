@@ -275,10 +275,10 @@ async function salebenchSection(options, log) {
   const { lua, native } = results;
   const row = (label, s) =>
     `${label.padEnd(20)}${fmt(s.total_ops_per_s).padStart(10)}${fmt(s.ops.reserve.p99_ms, 2).padStart(12)}${fmt(worstP99(s), 2).padStart(12)}` +
-    `${fmt(s.server_cpu_us_per_op, 2).padStart(14)}${fmt(s.server_cpu_pct, 0).padStart(10)}%   ${s.audit.ok ? 'PASS' : s.audit.skipped ? 'skipped' : 'FAIL'}`;
+    `${fmt(s.server_cpu_us_per_op, 2).padStart(14)}${fmt(s.server_cpu_pct, 0).padStart(10)}%${fmt(s.client_cpu_pct, 0).padStart(10)}%${fmt(s.other_cpu_pct, 0).padStart(10)}%   ${s.audit.ok ? 'PASS' : s.audit.skipped ? 'skipped' : 'FAIL'}`;
   log('');
   log(`salebench --recreate --duration ${options.duration} (${native.conns} connections, ${fmt(native.users)} users, ${fmt(native.lots)} lots per sale, limit ${native.limit}, hold ${native.hold_ms} ms)`);
-  log(`${''.padEnd(20)}${'ops/s'.padStart(10)}${'p99 RESERVE'.padStart(12)}${'p99 worst'.padStart(12)}${'CPU us/op'.padStart(14)}${'CPU'.padStart(11)}   audit`);
+  log(`${''.padEnd(20)}${'ops/s'.padStart(10)}${'p99 RESERVE'.padStart(12)}${'p99 worst'.padStart(12)}${'CPU us/op'.padStart(14)}${'server'.padStart(11)}${'client'.padStart(11)}${'others'.padStart(11)}   audit`);
   log(row('redis-server + Lua', lua));
   log(row('Holdfast native', native));
   const ratio = {
@@ -288,6 +288,8 @@ async function salebenchSection(options, log) {
   };
   log(`${'Holdfast / Redis'.padEnd(20)}${(fmt(ratio.ops, 2) + 'x').padStart(10)}${''.padStart(12)}${(fmt(ratio.p99, 2) + 'x').padStart(12)}${(fmt(ratio.cpu, 2) + 'x').padStart(14)}`);
   log(`targets: ops/s >= 2x ${ratio.ops >= 2 ? 'met' : 'MISSED'}; p99 <= Redis ${ratio.p99 <= 1 ? 'met' : 'MISSED'}; CPU/op < Redis ${ratio.cpu < 1 ? 'met' : 'MISSED'}`);
+  // salebench is one Node process: once it uses a whole core, ops/s measure the client.
+  if (native.client_cpu_pct >= 85) log(`note: the salebench client used ${fmt(native.client_cpu_pct, 0)}% of a core against Holdfast: the ops/s ratio is bounded by the client, CPU per operation is the server's figure`);
   return { ...results, ratio };
 }
 
@@ -445,13 +447,13 @@ function markdown(opts, salebench, lag, engine) {
     md.push(
       `salebench \`--recreate --duration ${opts.duration}\` (${native.conns} connections, ${fmt(native.lots)} lots per sale, limit ${native.limit}, hold ${native.hold_ms} ms), the same workload on both:`,
       '',
-      '| | ops/s | p99 RESERVE ms | p99 worst op ms | server CPU µs/op | audit |',
-      '|---|---:|---:|---:|---:|---|',
+      '| | ops/s | p99 RESERVE ms | p99 worst op ms | server CPU µs/op | salebench client CPU | audit |',
+      '|---|---:|---:|---:|---:|---:|---|',
     );
     for (const [label, s] of [['redis-server + Lua scripts', lua], ['Holdfast native commands', native]]) {
-      md.push(`| ${label} | ${fmt(s.total_ops_per_s)} | ${fmt(s.ops.reserve.p99_ms, 2)} | ${fmt(worstP99(s), 2)} | ${fmt(s.server_cpu_us_per_op, 2)} | ${s.audit.ok ? 'pass' : 'FAIL'} |`);
+      md.push(`| ${label} | ${fmt(s.total_ops_per_s)} | ${fmt(s.ops.reserve.p99_ms, 2)} | ${fmt(worstP99(s), 2)} | ${fmt(s.server_cpu_us_per_op, 2)} | ${fmt(s.client_cpu_pct, 0)}% | ${s.audit.ok ? 'pass' : 'FAIL'} |`);
     }
-    md.push(`| Holdfast / Redis | ${fmt(ratio.ops, 2)}x | | ${fmt(ratio.p99, 2)}x | ${fmt(ratio.cpu, 2)}x | |`, '');
+    md.push(`| Holdfast / Redis | ${fmt(ratio.ops, 2)}x | | ${fmt(ratio.p99, 2)}x | ${fmt(ratio.cpu, 2)}x | | |`, '');
   }
   if (lag) {
     md.push(
