@@ -25,6 +25,7 @@ import { benchmarkTool, root } from './lib.mjs';
 
 export const SECTIONS = [
   { name: 'throughput', module: 'sections/throughput.mjs', about: 'redis-benchmark -c 50 at -P 1 and -P 16, plus -d 1024 and -r 1000000' },
+  { name: 'types', module: 'sections/types.mjs', about: 'LPUSH LPOP SADD HSET SPOP ZADD ZPOPMIN LRANGE_100 LRANGE_600 at -P 16 (issue 3)' },
   { name: 'memory', module: 'sections/memory.mjs', about: 'bytes per key after 1,000,000 SETs of 100-byte values' },
   { name: 'large', module: 'sections/largeKeyspace.mjs', about: 'more than 2^24 keys in Holdfast' },
   { name: 'hitratio', module: 'sections/hitRatio.mjs', about: 'cache hit ratio under maxmemory, Zipfian keys, allkeys-lru and allkeys-lfu' },

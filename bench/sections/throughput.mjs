@@ -20,16 +20,58 @@ function variants(quick) {
   ];
 }
 
-async function measure(tool, server, args, n) {
+export async function measure(tool, server, args, n) {
   const before = cpuMicros(server.pid);
   const [row] = await runBenchmark(tool, server.port, args);
   const cpu = cpuMicros(server.pid) - before;
   return { ...row, cpuPerRequest: cpu / n };
 }
 
-function median(rows) {
+export function median(rows) {
   const sorted = [...rows].sort((a, b) => a.rps - b.rps);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Runs one redis-benchmark invocation against both servers `repeat` times, alternating which
+ * goes first (`order.flip` carries the alternation across calls), and keeps the medians.
+ */
+export async function compare({ tool, redis, holdfast, args, n, repeat = 1, order = { flip: false } }) {
+  const r = [];
+  const h = [];
+  for (let i = 0; i < repeat; i++) {
+    order.flip = !order.flip;
+    if (order.flip) {
+      r.push(await measure(tool, redis, args, n));
+      h.push(await measure(tool, holdfast, args, n));
+    } else {
+      h.push(await measure(tool, holdfast, args, n));
+      r.push(await measure(tool, redis, args, n));
+    }
+  }
+  return { redis: median(r), holdfast: median(h) };
+}
+
+export const COMPARE_HEADER = ['test', 'Redis req/s', 'Holdfast req/s', 'ratio', 'Redis p99 ms', 'Holdfast p99 ms', 'Redis CPU µs/req', 'Holdfast CPU µs/req', 'CPU ratio'];
+
+/** A markdown table row under COMPARE_HEADER. */
+export function compareRow(name, rm, hm) {
+  return [
+    name,
+    fmt.int(rm.rps),
+    fmt.int(hm.rps),
+    fmt.fixed(hm.rps / rm.rps),
+    fmt.fixed(rm.p99Ms, 3),
+    fmt.fixed(hm.p99Ms, 3),
+    fmt.fixed(rm.cpuPerRequest),
+    fmt.fixed(hm.cpuPerRequest),
+    fmt.fixed(rm.cpuPerRequest / hm.cpuPerRequest),
+  ];
+}
+
+/** The console line for one test. */
+export function compareLine(name, rm, hm) {
+  return `  ${name.padEnd(12)} redis ${fmt.int(rm.rps).padStart(10)}/s  holdfast ${fmt.int(hm.rps).padStart(10)}/s  ratio ${fmt.fixed(hm.rps / rm.rps)}  CPU µs/req ${fmt.fixed(rm.cpuPerRequest)} vs ${fmt.fixed(hm.cpuPerRequest)}`;
 }
 
 export async function run(options = {}) {
@@ -47,47 +89,19 @@ export async function run(options = {}) {
   const redis = await startRedis();
   const holdfast = await startHoldfast();
   try {
-    let flip = false;
+    const order = { flip: false };
     for (const v of variants(options.quick)) {
       const n = Math.round(options.requests ?? v.n);
       const rows = [];
       log(`### ${v.title} (-n ${n})`);
       for (const test of TESTS) {
         const args = ['-c', '50', '-n', String(n), '-t', test, ...v.args];
-        const r = [];
-        const h = [];
-        for (let i = 0; i < repeat; i++) {
-          flip = !flip;
-          if (flip) {
-            r.push(await measure(tool, redis, args, n));
-            h.push(await measure(tool, holdfast, args, n));
-          } else {
-            h.push(await measure(tool, holdfast, args, n));
-            r.push(await measure(tool, redis, args, n));
-          }
-        }
-        const rm = median(r);
-        const hm = median(h);
+        const { redis: rm, holdfast: hm } = await compare({ tool, redis, holdfast, args, n, repeat, order });
         results.push({ variant: v.title, test: rm.test, redis: rm, holdfast: hm });
-        rows.push([
-          rm.test,
-          fmt.int(rm.rps),
-          fmt.int(hm.rps),
-          fmt.fixed(hm.rps / rm.rps),
-          fmt.fixed(rm.p99Ms, 3),
-          fmt.fixed(hm.p99Ms, 3),
-          fmt.fixed(rm.cpuPerRequest),
-          fmt.fixed(hm.cpuPerRequest),
-          fmt.fixed(rm.cpuPerRequest / hm.cpuPerRequest),
-        ]);
-        log(`  ${rm.test.padEnd(12)} redis ${fmt.int(rm.rps).padStart(10)}/s  holdfast ${fmt.int(hm.rps).padStart(10)}/s  ratio ${fmt.fixed(hm.rps / rm.rps)}  CPU µs/req ${fmt.fixed(rm.cpuPerRequest)} vs ${fmt.fixed(hm.cpuPerRequest)}`);
+        rows.push(compareRow(rm.test, rm, hm));
+        log(compareLine(rm.test, rm, hm));
       }
-      const t = [
-        `### ${v.title} (-n ${n})`,
-        '',
-        ...table(['test', 'Redis req/s', 'Holdfast req/s', 'ratio', 'Redis p99 ms', 'Holdfast p99 ms', 'Redis CPU µs/req', 'Holdfast CPU µs/req', 'CPU ratio'], rows),
-        '',
-      ];
+      const t = [`### ${v.title} (-n ${n})`, '', ...table(COMPARE_HEADER, rows), ''];
       lines.push(...t);
       // Keep memory comparable between variants.
       for (const s of [redis, holdfast]) {
