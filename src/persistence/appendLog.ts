@@ -311,15 +311,10 @@ export class AppendLog {
     await this.fs.datasync(this.fd);
     if (replacement !== null) {
       // The rewrite's data is on disk: only now may its name replace the old log's.
-      this.fs.rename(replacement.tempPath, this.target);
+      await this.fs.rename(replacement.tempPath, this.target);
       await this.fs.syncDirectory(path.dirname(this.target));
-      if (replacement.oldFd >= 0) {
-        try {
-          this.fs.close(replacement.oldFd);
-        } catch {
-          /* already gone */
-        }
-      }
+      // Its last close deletes the old log: off the event loop, and nobody waits for it.
+      if (replacement.oldFd >= 0) this.fs.closeInBackground(replacement.oldFd).catch(() => undefined);
     } else if (dirUnsynced) {
       await this.fs.syncDirectory(path.dirname(this.target));
     }

@@ -298,7 +298,7 @@ export class Persistence {
     } finally {
       this.fs.close(fd);
     }
-    this.fs.rename(tempPath, target);
+    await this.fs.rename(tempPath, target);
     await this.fs.syncDirectory(path.dirname(target));
   }
 

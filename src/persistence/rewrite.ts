@@ -133,17 +133,14 @@ export class Rewrite implements RecordSink {
     this.maxStallUsec = this.stallNowUsec;
   }
 
+  /** Removes the temporary file; its blocks are freed by the close, off the event loop. */
   private discard(): void {
-    try {
-      this.fs.close(this.fd);
-    } catch {
-      /* already closed */
-    }
     try {
       this.fs.unlink(this.tempPath);
     } catch {
       /* already gone */
     }
+    this.fs.closeInBackground(this.fd).catch(() => undefined);
   }
 
   /** Hands the output so far to the threadpool; the walk waits for it (backpressure). */

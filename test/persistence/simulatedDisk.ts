@@ -123,6 +123,10 @@ export class SimulatedDisk implements FileSystem {
     this.fds.delete(fd);
   }
 
+  async closeInBackground(fd: number): Promise<void> {
+    this.close(fd);
+  }
+
   size(fd: number): number {
     return this.inode(fd).cache.length;
   }
@@ -182,7 +186,7 @@ export class SimulatedDisk implements FileSystem {
     inode.cache = Buffer.from(inode.cache.subarray(0, length));
   }
 
-  rename(from: string, to: string): void {
+  async rename(from: string, to: string): Promise<void> {
     const f = path.resolve(from);
     const inode = this.entries.get(f);
     if (inode === undefined) throw errno('ENOENT', `rename ${from}`);
