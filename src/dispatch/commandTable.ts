@@ -8,14 +8,56 @@ export interface LegacyKeyRange {
   step: number;
 }
 
+/** Commands a RESP2 client in subscribed mode may run (Redis's processCommand). */
+const SUBSCRIBED_MODE_ALLOWED = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+/** Commands run immediately inside MULTI instead of being queued. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/**
+ * A command (or subcommand) as the dispatcher sees it on every call: the declaration plus
+ * what dispatch derives from it, computed once here (the full name for stats and errors,
+ * the flags its gates test) so that a call costs property loads, not Map lookups and flag
+ * array scans. Found by name with CommandTable.lookupEntry. The gates test the name as
+ * declared, a subcommand's included, as they always have.
+ */
+export class CommandEntry {
+  /** "get", or "config|get" for a subcommand. */
+  readonly fullName: string;
+  /** A small integer unique within the table (the dispatcher's stats slot). */
+  readonly index: number;
+  readonly noAuth: boolean;
+  readonly allowedWhileLoading: boolean;
+  readonly write: boolean;
+  readonly noMulti: boolean;
+  readonly subscribedModeAllowed: boolean;
+  readonly multiImmediate: boolean;
+  /** Subcommands by lower-case name, or null for a command without any. */
+  subcommands: Map<string, CommandEntry> | null = null;
+
+  constructor(
+    readonly spec: CommandSpec,
+    parent: CommandSpec | undefined,
+    index: number,
+  ) {
+    this.fullName = parent !== undefined ? `${parent.name}|${spec.name}` : spec.name;
+    this.index = index;
+    this.noAuth = spec.flags.includes('no_auth');
+    this.allowedWhileLoading = spec.flags.includes('loading');
+    this.write = spec.flags.includes('write');
+    this.noMulti = spec.flags.includes('no_multi');
+    this.subscribedModeAllowed = SUBSCRIBED_MODE_ALLOWED.has(spec.name);
+    this.multiImmediate = MULTI_IMMEDIATE.has(spec.name);
+  }
+}
+
 /**
  * All commands by name. Lookup accepts any case: the exact lower and upper case names are
  * indexed directly, so the common clients (which send "GET" or "get") never lower-case.
  */
 export class CommandTable {
   readonly commands: CommandSpec[] = [];
-  private readonly byName = new Map<string, CommandSpec>();
-  private readonly subByName = new Map<CommandSpec, Map<string, CommandSpec>>();
+  private readonly byName = new Map<string, CommandEntry>();
+  private readonly entries = new Map<CommandSpec, CommandEntry>();
   private readonly parents = new Map<CommandSpec, CommandSpec>();
 
   constructor(specs: Iterable<CommandSpec> = []) {
@@ -25,16 +67,28 @@ export class CommandTable {
   register(spec: CommandSpec): void {
     if (this.byName.has(spec.name)) throw new Error(`command ${spec.name} declared twice`);
     this.commands.push(spec);
-    this.byName.set(spec.name, spec);
-    this.byName.set(spec.name.toUpperCase(), spec);
+    const entry = this.addEntry(spec, undefined);
+    this.byName.set(spec.name, entry);
+    this.byName.set(spec.name.toUpperCase(), entry);
     if (spec.subcommands) {
-      const subs = new Map<string, CommandSpec>();
+      const subs = new Map<string, CommandEntry>();
       for (const sub of spec.subcommands) {
-        subs.set(sub.name, sub);
+        subs.set(sub.name, this.addEntry(sub, spec));
         this.parents.set(sub, spec);
       }
-      this.subByName.set(spec, subs);
+      entry.subcommands = subs;
     }
+  }
+
+  private addEntry(spec: CommandSpec, parent: CommandSpec | undefined): CommandEntry {
+    const entry = new CommandEntry(spec, parent, this.entries.size);
+    this.entries.set(spec, entry);
+    return entry;
+  }
+
+  /** Number of entries (commands and subcommands): CommandEntry.index is below it. */
+  get entryCount(): number {
+    return this.entries.size;
   }
 
   /**
@@ -42,10 +96,11 @@ export class CommandTable {
    * keeps its name, so COMMAND INFO, stats and ACL rules still use the original (as Redis).
    */
   rename(spec: CommandSpec, newName: string): void {
-    for (const [name, s] of [...this.byName]) if (s === spec) this.byName.delete(name);
-    if (newName !== '') {
-      this.byName.set(newName.toLowerCase(), spec);
-      this.byName.set(newName.toUpperCase(), spec);
+    const entry = this.entries.get(spec);
+    for (const [name, e] of [...this.byName]) if (e.spec === spec) this.byName.delete(name);
+    if (newName !== '' && entry !== undefined) {
+      this.byName.set(newName.toLowerCase(), entry);
+      this.byName.set(newName.toUpperCase(), entry);
     }
   }
 
@@ -58,11 +113,21 @@ export class CommandTable {
   }
 
   lookup(name: string): CommandSpec | undefined {
+    return this.lookupEntry(name)?.spec;
+  }
+
+  /** The command a client names, in any case, with what dispatch derives from it. */
+  lookupEntry(name: string): CommandEntry | undefined {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
   subcommand(parent: CommandSpec, name: string): CommandSpec | undefined {
-    return this.subByName.get(parent)?.get(name.toLowerCase());
+    return this.entries.get(parent)?.subcommands?.get(name.toLowerCase())?.spec;
+  }
+
+  /** The entry of a declared command or subcommand (undefined for one not in this table). */
+  entryOf(spec: CommandSpec): CommandEntry | undefined {
+    return this.entries.get(spec);
   }
 
   parentOf(spec: CommandSpec): CommandSpec | undefined {
