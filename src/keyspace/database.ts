@@ -206,6 +206,19 @@ class SlotShard {
    * slack. The old buffer goes with the next GC.
    */
   private repack(extra: number): void {
+    // Growing with little garbage, the arena is copied whole (its garbage too, still
+    // counted): entries keep their offsets, so one memcpy instead of a Buffer#copy call per
+    // entry and no pass over the cells (measured with SET -r 1000000: the per-entry copies
+    // were a sixth of the server's CPU while the keyspace grew).
+    if (extra > 0 && this.garbage * 8 <= this.used) {
+      const from = this.arena;
+      const need = this.used + extra;
+      const doubling = need >= 8192 && this.count >= 16;
+      const to = Buffer.allocUnsafeSlow(Math.max(MIN_ARENA, Math.ceil(need * (doubling ? 2 : 1.25))));
+      from.copy(to, 0, 0, this.used);
+      this.arena = to;
+      return;
+    }
     const live = this.used - this.garbage;
     // Growing, a small arena takes a quarter more (little slack in sparse slots, or a slot
     // of a few big values) and a big one of many keys doubles: a growing keyspace then allocates a third as many bytes of arenas, and
@@ -224,7 +237,9 @@ class SlotShard {
       const off = cells[3 * i + 2]!;
       if (off === FREE) continue;
       const n = this.entrySizeAt(i);
-      from.copy(to, p, off, off + n);
+      // Short entries by hand: Buffer#copy is a C++ call of about 100 ns.
+      if (n <= 32) for (let j = 0; j < n; j++) to[p + j] = from[off + j]!;
+      else from.copy(to, p, off, off + n);
       cells[3 * i + 2] = p;
       p += n;
     }
