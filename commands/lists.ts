@@ -35,17 +35,69 @@ function bulkText(s: string): string {
   return `$${s.length}\r\n${s}\r\n`;
 }
 
+/** Where replyRange encodes; grown (in powers of two) up to RANGE_SCRATCH_MAX, kept for reuse. */
+let rangeScratch = Buffer.allocUnsafe(16 * 1024);
+const RANGE_SCRATCH_MAX = 1024 * 1024;
+/** Elements up to this length are copied by a charCodeAt loop, longer ones by one native write. */
+const SHORT_ELEMENT = 32;
+
+/** Writes v (a non-negative integer) in decimal at p; returns the position after it. */
+function putDecimal(buf: Buffer, p: number, v: number): number {
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  for (let k = p + digits - 1; k >= p; k--) {
+    buf[k] = 48 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return p + digits;
+}
+
 /**
- * Redis's addListRangeReply for a normalised inclusive range, built as one string (a
- * 600-element LRANGE is one sink call, not 601).
+ * Redis's addListRangeReply for a normalised inclusive range, as one sink call. The reply is
+ * encoded byte by byte into a reused Buffer and decoded once into a flat latin1 string
+ * (elements are latin1 strings: the keyspace's invariant): building it by string
+ * concatenation made a template string and a rope node per element, which the socket write
+ * then had to flatten. Measured in-process, 100 elements of 3 bytes: 1.7 µs instead of
+ * 5.0 per reply; 600: 11.8 µs instead of 32.7.
  */
 function replyRange(reply: ReplyWriter, list: ListValue, start: number, stop: number): void {
-  let out = `*${stop - start + 1}\r\n`;
+  const n = stop - start + 1;
+  // Each element costs its length plus "$", at most 10 length digits and two CRLFs.
+  let size = 32;
+  for (let i = start; i <= stop; i++) size += list.at(i)!.length + 16;
+  if (size > RANGE_SCRATCH_MAX) {
+    // A huge range: not worth a scratch buffer that large.
+    let out = `*${n}\r\n`;
+    for (let i = start; i <= stop; i++) {
+      const s = list.at(i)!;
+      out += `$${s.length}\r\n${s}\r\n`;
+    }
+    reply.raw(out);
+    return;
+  }
+  if (size > rangeScratch.length) {
+    let cap = rangeScratch.length;
+    while (cap < size) cap *= 2;
+    rangeScratch = Buffer.allocUnsafe(cap);
+  }
+  const buf = rangeScratch;
+  buf[0] = 42; // '*'
+  let p = putDecimal(buf, 1, n);
+  buf[p++] = 13;
+  buf[p++] = 10;
   for (let i = start; i <= stop; i++) {
     const s = list.at(i)!;
-    out += `$${s.length}\r\n${s}\r\n`;
+    const len = s.length;
+    buf[p++] = 36; // '$'
+    p = putDecimal(buf, p, len);
+    buf[p++] = 13;
+    buf[p++] = 10;
+    if (len <= SHORT_ELEMENT) for (let j = 0; j < len; j++) buf[p++] = s.charCodeAt(j);
+    else p += buf.write(s, p, len, 'latin1');
+    buf[p++] = 13;
+    buf[p++] = 10;
   }
-  reply.raw(out);
+  reply.raw(buf.toString('latin1', 0, p));
 }
 
 /** Pops up to count elements from one end, as one array reply in pop order. Returns how many. */

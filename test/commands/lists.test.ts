@@ -82,6 +82,16 @@ contractSuite('lists: reading and editing in place', [
     commands: [['RPUSH', 'l', ...big(700)], ['LRANGE', 'l', '0', '99'], ['LRANGE', 'l', '0', '599'], ['LRANGE', 'l', '-650', '-600'], ['LLEN', 'l']],
   },
   {
+    // The reply is encoded into a byte buffer: element lengths around the copy-loop limit
+    // (32), multi-digit lengths, bytes above 0x7f, and a range over the 1 MB scratch limit.
+    name: 'LRANGE element lengths, binary bytes, a reply over 1 MB',
+    commands: [
+      ['RPUSH', 'l', '', 'x'.repeat(9), 'y'.repeat(10), '\xe9'.repeat(31), '\xff\x80'.repeat(16), 'z\r\n'.repeat(11), 'w'.repeat(100), '\xa0b'.repeat(2500)],
+      ['LRANGE', 'l', '0', '-1'], ['LRANGE', 'l', '3', '5'],
+      ['RPUSH', 'big', ...Array.from({ length: 300 }, (_, i) => `${i}:${'\xf0'.repeat(5000)}`)], ['LRANGE', 'big', '0', '-1'], ['LRANGE', 'big', '0', '1'],
+    ],
+  },
+  {
     name: 'LINDEX: the key first, then the index',
     commands: [
       ['RPUSH', 'l', 'a', 'b', 'c'], ['LINDEX', 'l', '0'], ['LINDEX', 'l', '-1'], ['LINDEX', 'l', '-3'], ['LINDEX', 'l', '-4'],
