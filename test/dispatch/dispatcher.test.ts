@@ -22,6 +22,8 @@ describe('command entries', () => {
     expect(table.lookupEntry('get')).toBe(table.lookupEntry('GET'));
     expect(table.lookupEntry('gEt')!.spec.name).toBe('get');
     expect(table.lookupEntry('nosuch')).toBeUndefined();
+    expect(table.lookupEntry('')).toBeUndefined();
+    for (const name of ['GET', 'GET', 'set', 'GET', 'nosuch', 'get', 'Get']) expect(table.lookupEntry(name)?.spec.name, name).toBe(name === 'nosuch' ? undefined : name.toLowerCase());
   });
 
   it('have distinct indexes below entryCount', () => {
@@ -33,7 +35,7 @@ describe('command entries', () => {
 
   it('follow rename-command', () => {
     const t = new CommandTable(allCommands);
-    const entry = t.lookupEntry('flushall')!;
+    const entry = t.lookupEntry('flushall')!; // also the last name looked up (its cache)
     t.rename(entry.spec, 'wipe');
     expect(t.lookupEntry('flushall')).toBeUndefined();
     expect(t.lookupEntry('WIPE')).toBe(entry);

@@ -324,6 +324,32 @@ describe('argument strings', () => {
     expect(find('x'.repeat(40))).toBeUndefined();
   });
 
+  it('recognises a name again after others, whatever was found last', () => {
+    const names = new NameInterner();
+    for (const n of ['get', 'GET', 'set', 'SET', 'ping']) names.add(n);
+    const find = (s: string) => names.find(latin1(`*${s}\r\n`), 1, 1 + s.length);
+    expect(find('')).toBeUndefined();
+    for (const s of ['GET', 'GET', 'SET', 'set', 'get', 'GEX', 'GET', 'ping', 'pinG', 'ping']) {
+      expect(find(s), s).toBe(['get', 'GET', 'set', 'SET', 'ping'].includes(s) ? s : undefined);
+    }
+  });
+
+  it('asks the interner for the command name of a multibulk request, and only for it', () => {
+    const names = new NameInterner();
+    names.add('GET');
+    const asked: string[] = [];
+    const find = names.find.bind(names);
+    names.find = (buf, s, e) => {
+      asked.push(buf.toString('latin1', s, e));
+      return find(buf, s, e);
+    };
+    const parser = new RequestParser({ maxBulkLen: 1 << 30 }, names);
+    parser.feed(latin1('*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n*2\r\n$3\r\nGET\r\n$3\r\nGET\r\n'));
+    expect(parser.next()).toEqual(['GET', 'key']);
+    expect(parser.next()).toEqual(['GET', 'GET']);
+    expect(asked).toEqual(['GET', 'GET']);
+  });
+
   it('parses the same with a name interner as without', () => {
     const names = new NameInterner();
     for (const n of ['PING', 'ping', 'a', '', '\x00', 'SET', 'get']) names.add(n);
