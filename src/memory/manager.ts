@@ -6,6 +6,7 @@ import type { Client } from '../network/client.js';
 import { Err } from '../protocol/errors.js';
 import type { Server } from '../server.js';
 import { lruStampAt } from '../keyspace/database.js';
+import { arenaStats } from './arenas.js';
 import { Evictor, type MaxmemoryPolicy } from './eviction.js';
 
 /** What a connection costs besides its buffers (Redis counts its client struct too). */
@@ -285,6 +286,7 @@ export class MemoryManager {
     const heap = v8.getHeapStatistics();
     const perc = (a: number, b: number) => `${b === 0 ? '0.00' : ((a * 100) / b).toFixed(2)}%`;
     const frag = s.used === 0 ? 0 : s.rss / s.used;
+    const arenas = arenaStats();
     return [
       ['used_memory', s.used],
       ['used_memory_human', bytesToHuman(s.used)],
@@ -328,6 +330,9 @@ export class MemoryManager {
       ['gc_major_count', this.gc.major],
       ['gc_max_pause_ms', this.gc.maxPauseMs.toFixed(2)],
       ['gc_total_pause_ms', this.gc.totalPauseMs.toFixed(0)],
+      // The keyspace's arena slabs (src/memory/arenas.ts): reserved, and handed out to slots.
+      ['arena_slab_bytes', arenas.slabBytes],
+      ['arena_used_bytes', arenas.inUse + arenas.largeBytes],
       ['eviction_runs', this.evictionRuns],
       ['eviction_total_usec', Math.round(this.evictionMicros)],
     ];
