@@ -17,8 +17,8 @@ const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'r
  * A command (or subcommand) as the dispatcher sees it on every call: the declaration plus
  * what dispatch derives from it, computed once here (the full name for stats and errors,
  * the flags its gates test) so that a call costs property loads, not Map lookups and flag
- * array scans. Found by name with CommandTable.lookupEntry. The gates test the name as
- * declared, a subcommand's included, as they always have.
+ * array scans. Found by name with CommandTable.lookupEntry. The MULTI and subscribed-mode
+ * gates test the top-level command, as Redis tests the command's proc.
  */
 export class CommandEntry {
   /** "get", or "config|get" for a subcommand. */
@@ -45,8 +45,10 @@ export class CommandEntry {
     this.allowedWhileLoading = spec.flags.includes('loading');
     this.write = spec.flags.includes('write');
     this.noMulti = spec.flags.includes('no_multi');
-    this.subscribedModeAllowed = SUBSCRIBED_MODE_ALLOWED.has(spec.name);
-    this.multiImmediate = MULTI_IMMEDIATE.has(spec.name);
+    // Redis tests the command's proc: a subcommand (SLOWLOG RESET) is never RESET itself
+    const command = parent !== undefined ? parent.name : spec.name;
+    this.subscribedModeAllowed = SUBSCRIBED_MODE_ALLOWED.has(command);
+    this.multiImmediate = MULTI_IMMEDIATE.has(command);
   }
 }
 

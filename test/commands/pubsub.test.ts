@@ -88,6 +88,7 @@ const scenarios: Scenario[] = [
       [0, 'PUBSUB', 'NUMSUB', 'a'],
       [0, 'PUBSUB', 'CHANNELS'],
       [0, 'PING', 'hello'],
+      [0, 'SLOWLOG', 'RESET'], // a subcommand named RESET is not RESET
       [0, 'NOSUCHCOMMAND', 'x'],
       [0, 'SUBSCRIBE'],
       [0, 'PSUBSCRIBE', 'b*'],

@@ -54,6 +54,10 @@ contractSuite('transactions: MULTI EXEC DISCARD', [
     commands: [['MULTI'], ['SET', 'k', 'v'], ['EXEC', 'x'], ['EXEC'], ['GET', 'k'], ['WATCH', 'k'], ['EXEC', 'x', 'y'], ['SET', 'k', 'w'], ['MULTI'], ['GET', 'k'], ['EXEC']],
   },
   {
+    name: 'a subcommand named like a transaction command (SLOWLOG RESET, CONFIG RESETSTAT) is queued',
+    commands: [['MULTI'], ['SLOWLOG', 'RESET'], ['LATENCY', 'RESET'], ['CONFIG', 'RESETSTAT'], ['EXEC']],
+  },
+  {
     name: 'UNWATCH, SELECT and PING inside MULTI are queued',
     commands: [['MULTI'], ['UNWATCH'], ['PING'], ['SELECT', '1'], ['SET', 'k', 'db1'], ['EXEC'], ['GET', 'k'], ['SELECT', '0'], ['GET', 'k']],
   },
