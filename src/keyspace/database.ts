@@ -2,6 +2,7 @@ import type { Clock } from '../expiry/clock.js';
 import type { DeadlineOwner, DeadlineScheduler } from '../expiry/scheduler.js';
 import { latin1String } from '../protocol/requestParser.js';
 import { CELL_BYTES, INLINE_ENTRY_SLACK, INLINE_STRING_MAX, OBJECT_CELL_BYTES, SHARD_BYTES, VOLATILE_KEY_BYTES, stringValueBytes, typedValueBytes } from '../memory/sizes.js';
+import { releaseArena, releaseWords, takeArena, takeWords } from '../memory/arenas.js';
 import { SLOT_COUNT, keyHashSlot } from './slot.js';
 import type { RemovalReason, TypedValue, Value } from './values.js';
 
@@ -25,7 +26,7 @@ const EMPTY_ARENA = Buffer.alloc(0);
 
 /** A table of `capacity` empty cells. */
 function newCells(capacity: number): Uint32Array {
-  const cells = new Uint32Array(3 * capacity);
+  const cells = takeWords(3 * capacity);
   for (let j = 2; j < cells.length; j += 3) cells[j] = FREE;
   return cells;
 }
@@ -109,7 +110,9 @@ function inlineString(v: Value): string | null {
  * The arena is append-only: a rewrite or a delete leaves its old entry as garbage, and the
  * slot repacks its live entries into a fresh arena when it fills up or is a quarter garbage.
  * A slot holds about 1,200 keys at 20 million keys, so a repack copies some 150 KB: no
- * stall, and memory goes back after deletes.
+ * stall, and memory goes back after deletes. The table and the arena are blocks of
+ * src/memory/arenas.ts, outside V8's external-memory accounting, handed back when replaced
+ * (so nothing may keep a view of them across a write: values are copied out).
  */
 class SlotShard {
   /** Three uint32 words a cell: hash, access field, arena offset (FREE: an empty cell). */
@@ -202,8 +205,10 @@ class SlotShard {
   }
 
   /**
-   * Copies the live entries into a fresh arena sized for them plus `extra` bytes and some
-   * slack. The old buffer goes with the next GC.
+   * Copies the live entries into a fresh arena with room for `extra` bytes more. Arenas are
+   * power-of-two blocks (src/memory/arenas.ts): growing, one doubles; repacking garbage away
+   * (a quarter of it), it keeps its size; after deletes, it shrinks to what the live entries
+   * need. The old block goes back to the allocator at once.
    */
   private repack(extra: number): void {
     // Growing with little garbage, the arena is copied whole (its garbage too, still
@@ -212,25 +217,15 @@ class SlotShard {
     // were a sixth of the server's CPU while the keyspace grew).
     if (extra > 0 && this.garbage * 8 <= this.used) {
       const from = this.arena;
-      const need = this.used + extra;
-      const doubling = need >= 8192 && this.count >= 16;
-      const to = Buffer.allocUnsafeSlow(Math.max(MIN_ARENA, Math.ceil(need * (doubling ? 2 : 1.25))));
+      const to = takeArena(Math.max(MIN_ARENA, this.used + extra));
       from.copy(to, 0, 0, this.used);
       this.arena = to;
+      releaseArena(from);
       return;
     }
     const live = this.used - this.garbage;
-    // Growing, a small arena takes a quarter more (little slack in sparse slots, or a slot
-    // of a few big values) and a big one of many keys doubles: a growing keyspace then allocates a third as many bytes of arenas, and
-    // V8, which counts external memory, runs a third as many full GCs (measured: 90
-    // instead of 155 for 5M keys, the longest pause 37 ms instead of 126). The untouched
-    // half of a fresh buffer is not resident, so RSS grew by 3%. Repacking garbage away
-    // keeps a quarter of slack.
-    const need = live + extra;
-    const doubling = extra > 0 && need >= 8192 && this.count >= 16;
-    const size = Math.max(MIN_ARENA, Math.ceil(need * (doubling ? 2 : 1.25)));
     const from = this.arena;
-    const to = Buffer.allocUnsafeSlow(size);
+    const to = takeArena(Math.max(MIN_ARENA, live + extra));
     const cells = this.cells;
     let p = 0;
     for (let i = 0; i <= this.mask; i++) {
@@ -246,6 +241,7 @@ class SlotShard {
     this.arena = to;
     this.used = p;
     this.garbage = 0;
+    releaseArena(from);
   }
 
   /** Adds a key known to be absent; returns its cell. */
@@ -343,6 +339,13 @@ class SlotShard {
       cells[3 * i + 2] = old[j + 2]!;
       if (objs !== null) objs[i] = oldObjs![j / 3];
     }
+    releaseWords(old);
+  }
+
+  /** Gives the table and arena back to the allocator: the slot is dropped. */
+  release(): void {
+    releaseWords(this.cells);
+    releaseArena(this.arena);
   }
 
   /** The live keys, copied: callers may delete while walking them. */
@@ -688,6 +691,7 @@ export class Database implements DeadlineOwner<string> {
     // An empty slot gives its table and arena back.
     if (shard.count === 0) {
       this.shards[slot] = undefined;
+      shard.release();
       this.charge(-SHARD_BYTES);
     }
     if (dispose && typeof v === 'object') v.dispose?.();
@@ -883,8 +887,9 @@ export class Database implements DeadlineOwner<string> {
     const n = this.keyCount;
     const volatile = this.volatileCount;
     for (const shard of this.shards) {
-      if (shard === undefined || shard.objs === null) continue;
-      for (const v of shard.objs) if (typeof v === 'object') v.dispose?.();
+      if (shard === undefined) continue;
+      if (shard.objs !== null) for (const v of shard.objs) if (typeof v === 'object') v.dispose?.();
+      shard.release();
     }
     this.shards = new Array(SLOT_COUNT);
     this.keyCount = 0;

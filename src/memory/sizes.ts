@@ -24,17 +24,19 @@ export const CELL_BYTES = 22;
 export const OBJECT_CELL_BYTES = 15;
 /**
  * An entry (key and inline value with their length bytes) costs its bytes plus the arena's
- * slack: an arena is repacked to 1.25x its live bytes and repacked again when a quarter of
- * it is garbage, so it runs between 1x and 1.33x: 1.12 measured with 400 keys a slot, 1.25
- * with one (a slot's first arena is sized for 1.25x what it holds).
+ * slack: an arena is a power-of-two block (src/memory/arenas.ts) that doubles as it fills
+ * and is repacked when a quarter of it is garbage, so it runs between 1x and 2x: 1.35
+ * measured with 12 keys a slot (test/memory/accounting.test.ts). The untouched end of a
+ * block is not resident, so RSS is lower.
  */
-export const INLINE_ENTRY_SLACK = 1.2;
+export const INLINE_ENTRY_SLACK = 1.35;
 /**
  * A slot in use: its table (one typed array) and its arena buffer, their headers and the
- * slot object: measured 450 to 570 bytes (one typed array instead of three saved about
- * 400). 16,384 slots a database: 7 MB once every slot of a database is in use.
+ * slot object: measured 350 to 470 bytes (one typed array instead of three saved about
+ * 400; views on the arenas' slabs instead of ArrayBuffers of their own, about 100 more).
+ * 16,384 slots a database: 7 MB once every slot of a database is in use.
  */
-export const SHARD_BYTES = 450;
+export const SHARD_BYTES = 350;
 /** Strings up to this long live in the slot arenas (Database's INLINE_MAX). */
 export const INLINE_STRING_MAX = 128 * 1024 - 64;
 /** Used by MEMORY STATS for its per-database "overhead.hashtable.main". */

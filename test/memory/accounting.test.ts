@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHoldfast, type Holdfast } from '../helpers/servers.js';
+import { arenaStats } from '../../src/memory/arenas.js';
 import { fullGc } from '../../src/memory/gc.js';
 import { HashValue, ListValue, SetValue, SortedSet } from '../../src/keyspace/types/index.js';
 import type { Value } from '../../src/keyspace/values.js';
@@ -19,9 +20,11 @@ function wire(s: string): string {
   return b.latin1Slice(0, b.length);
 }
 
+/** The heap and the buffers, counting of the arenas' slabs only the blocks in use (src/memory/arenas.ts). */
 function used(): number {
   const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  const arenas = arenaStats();
+  return m.heapUsed + m.arrayBuffers - (arenas.slabBytes - arenas.inUse);
 }
 
 /** Full GCs with pauses between: V8's sweeper frees array buffers after the collection, off the main thread. */
