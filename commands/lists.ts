@@ -11,6 +11,7 @@ import type { TypedValue } from '../src/keyspace/values.js';
 import { NotifyClass } from '../src/notify/notifier.js';
 import { Err } from '../src/protocol/errors.js';
 import type { ReplyWriter } from '../src/protocol/replyWriter.js';
+import { writeBulk, writeDecimal } from '../src/protocol/bytes.js';
 import { blockForKeys, mayBlock, parseBlockingTimeout, type ServeBlocked } from '../src/blocking/index.js';
 import { isPropagating, propagateAlso, propagateAs } from '../src/persistence/propagation.js';
 import { longArg, positiveLongArg, readTyped, writeTyped } from './collections.js';
@@ -38,20 +39,6 @@ function bulkText(s: string): string {
 /** Where replyRange encodes; grown (in powers of two) up to RANGE_SCRATCH_MAX, kept for reuse. */
 let rangeScratch = Buffer.allocUnsafe(16 * 1024);
 const RANGE_SCRATCH_MAX = 1024 * 1024;
-/** Elements up to this length are copied by a charCodeAt loop, longer ones by one native write. */
-const SHORT_ELEMENT = 32;
-
-/** Writes v (a non-negative integer) in decimal at p; returns the position after it. */
-function putDecimal(buf: Buffer, p: number, v: number): number {
-  let digits = 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
-  for (let k = p + digits - 1; k >= p; k--) {
-    buf[k] = 48 + (v % 10);
-    v = Math.floor(v / 10);
-  }
-  return p + digits;
-}
-
 /**
  * Redis's addListRangeReply for a normalised inclusive range, as one sink call. The reply is
  * encoded byte by byte into a reused Buffer and decoded once into a flat latin1 string
@@ -68,10 +55,7 @@ function replyRange(reply: ReplyWriter, list: ListValue, start: number, stop: nu
   if (size > RANGE_SCRATCH_MAX) {
     // A huge range: not worth a scratch buffer that large.
     let out = `*${n}\r\n`;
-    for (let i = start; i <= stop; i++) {
-      const s = list.at(i)!;
-      out += `$${s.length}\r\n${s}\r\n`;
-    }
+    for (let i = start; i <= stop; i++) out += bulkText(list.at(i)!);
     reply.raw(out);
     return;
   }
@@ -82,21 +66,10 @@ function replyRange(reply: ReplyWriter, list: ListValue, start: number, stop: nu
   }
   const buf = rangeScratch;
   buf[0] = 42; // '*'
-  let p = putDecimal(buf, 1, n);
+  let p = writeDecimal(buf, 1, n);
   buf[p++] = 13;
   buf[p++] = 10;
-  for (let i = start; i <= stop; i++) {
-    const s = list.at(i)!;
-    const len = s.length;
-    buf[p++] = 36; // '$'
-    p = putDecimal(buf, p, len);
-    buf[p++] = 13;
-    buf[p++] = 10;
-    if (len <= SHORT_ELEMENT) for (let j = 0; j < len; j++) buf[p++] = s.charCodeAt(j);
-    else p += buf.write(s, p, len, 'latin1');
-    buf[p++] = 13;
-    buf[p++] = 10;
-  }
+  for (let i = start; i <= stop; i++) p = writeBulk(buf, p, list.at(i)!);
   reply.raw(buf.toString('latin1', 0, p));
 }
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../expiry/clock.js';
 import type { DeadlineOwner, DeadlineScheduler } from '../expiry/scheduler.js';
 import { latin1String } from '../protocol/requestParser.js';
+import { SHORT_COPY_MAX, writeLatin1 } from '../protocol/bytes.js';
 import { CELL_BYTES, INLINE_ENTRY_SLACK, INLINE_STRING_MAX, OBJECT_CELL_BYTES, SHARD_BYTES, VOLATILE_KEY_BYTES, stringValueBytes, typedValueBytes } from '../memory/sizes.js';
 import { releaseArena, releaseWords, takeArena, takeWords } from '../memory/arenas.js';
 import { SLOT_COUNT, keyHashSlot } from './slot.js';
@@ -20,7 +21,6 @@ const IN_OBJS = 0xfe;
  */
 export const INLINE_MAX = INLINE_STRING_MAX;
 const MIN_CAPACITY = 8;
-const MIN_ARENA = 64;
 /** A new slot's arena until its first entry: shared, holds nothing. */
 const EMPTY_ARENA = Buffer.alloc(0);
 
@@ -62,21 +62,6 @@ function writeLength(a: Buffer, p: number, n: number): number {
   a[p + 3] = (n >>> 16) & 0xff;
   a[p + 4] = (n >>> 24) & 0xff;
   return p + 5;
-}
-
-type Latin1Buffer = Buffer & { latin1Write(s: string, offset: number, length: number): number };
-
-/**
- * Copies s into the arena. A JS loop beats Buffer#latin1Write's C++ call (about 100 ns
- * whatever the length) only for short strings: the loop costs 3 to 5 ns a byte (a bounds
- * check and a charCodeAt each), so up to 2 KB it made a 1 KB SET cost 9.5 µs of server CPU
- * instead of 3.7 (redis-benchmark -P 16 -d 1024). Measured crossover: about 32 bytes.
- */
-function writeString(a: Buffer, p: number, s: string): number {
-  const n = s.length;
-  if (n <= 32) for (let j = 0; j < n; j++) a[p + j] = s.charCodeAt(j);
-  else (a as Latin1Buffer).latin1Write(s, p, n);
-  return p + n;
 }
 
 /** Bytes an entry takes in the arena: key length, key, value length, value (if inline). */
@@ -197,9 +182,9 @@ class SlotShard {
     if (this.used + size > this.arena.length) this.repack(size);
     const a = this.arena;
     const off = this.used;
-    let p = writeString(a, writeLength(a, off, key.length), key);
+    let p = writeLatin1(a, writeLength(a, off, key.length), key);
     if (inline === null) a[p++] = IN_OBJS;
-    else p = writeString(a, writeLength(a, p, inline.length), inline);
+    else p = writeLatin1(a, writeLength(a, p, inline.length), inline);
     this.used = p;
     return off;
   }
@@ -217,7 +202,7 @@ class SlotShard {
     // were a sixth of the server's CPU while the keyspace grew).
     if (extra > 0 && this.garbage * 8 <= this.used) {
       const from = this.arena;
-      const to = takeArena(Math.max(MIN_ARENA, this.used + extra));
+      const to = takeArena(this.used + extra);
       from.copy(to, 0, 0, this.used);
       this.arena = to;
       releaseArena(from);
@@ -225,7 +210,7 @@ class SlotShard {
     }
     const live = this.used - this.garbage;
     const from = this.arena;
-    const to = takeArena(Math.max(MIN_ARENA, live + extra));
+    const to = takeArena(live + extra);
     const cells = this.cells;
     let p = 0;
     for (let i = 0; i <= this.mask; i++) {
@@ -233,7 +218,7 @@ class SlotShard {
       if (off === FREE) continue;
       const n = this.entrySizeAt(i);
       // Short entries by hand: Buffer#copy is a C++ call of about 100 ns.
-      if (n <= 32) for (let j = 0; j < n; j++) to[p + j] = from[off + j]!;
+      if (n <= SHORT_COPY_MAX) for (let j = 0; j < n; j++) to[p + j] = from[off + j]!;
       else from.copy(to, p, off, off + n);
       cells[3 * i + 2] = p;
       p += n;
@@ -273,7 +258,7 @@ class SlotShard {
     const n = readLength(a, vAt);
     if (inline !== null && n === inline.length) {
       // Same length: in place (a cache overwriting its values never repacks).
-      writeString(a, lengthEnd, inline);
+      writeLatin1(a, lengthEnd, inline);
       if (this.objs !== null) this.objs[i] = undefined;
       return;
     }

@@ -4,6 +4,7 @@
  * replayed through the command table. Strings are latin1 JS strings (one char = one byte),
  * so a string's length is its byte length.
  */
+import { bulkBytes, writeBulk, writeLatin1 } from '../protocol/bytes.js';
 
 /** One record's bytes (as a latin1 string). */
 export function encodeRecord(argv: readonly string[]): string {
@@ -61,40 +62,10 @@ export class RecordStream {
   }
 }
 
-/** Buffer's own latin1 codec (what toString / write call after their argument checks). */
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string; latin1Write(s: string, offset: number, length: number): number };
+/** Buffer's own latin1 decoder (what toString('latin1') calls after argument checks). */
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 
-const SET_HEADER = '*3\r\n$3\r\nSET\r\n$';
-
-/**
- * Copies latin1 text into `a` at `p` (room checked by the caller); returns the end. A JS
- * loop for short strings, Buffer's C++ copy for longer ones (the crossover measured for
- * the keyspace's arenas: about 32 bytes, src/keyspace/database.ts writeString).
- */
-function putText(a: Buffer, p: number, s: string): number {
-  const n = s.length;
-  if (n <= 32) for (let j = 0; j < n; j++) a[p + j] = s.charCodeAt(j);
-  else (a as Latin1Buffer).latin1Write(s, p, n);
-  return p + n;
-}
-
-function decimalDigits(n: number): number {
-  let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
-  }
-  return d;
-}
-
-/** Writes n (>= 0) as `digits` decimal digits at p; returns the end. */
-function putDecimal(a: Buffer, p: number, n: number, digits: number): number {
-  for (let i = p + digits - 1; i >= p; i--) {
-    a[i] = 0x30 + (n % 10);
-    n = Math.floor(n / 10);
-  }
-  return p + digits;
-}
+const SET_COMMAND = '*3\r\n$3\r\nSET\r\n';
 
 /**
  * The same as RecordStream, into Buffers instead of one growing string: the rewrite writes
@@ -140,15 +111,11 @@ export class ChunkStream {
       this.write(selectRecord(db));
       this.selectedDb = db;
     }
-    const k = key.length;
-    const v = value.length;
-    const kd = decimalDigits(k);
-    const vd = decimalDigits(v);
-    const n = SET_HEADER.length + kd + k + vd + v + 9; // four CRLFs and a $
+    const n = SET_COMMAND.length + bulkBytes(key) + bulkBytes(value);
     if (this.used + n > this.chunk.length) {
-      this.write(`${SET_HEADER}${k}\r\n`);
+      this.write(`${SET_COMMAND}$${key.length}\r\n`);
       this.write(key);
-      this.write(`\r\n$${v}\r\n`);
+      this.write(`\r\n$${value.length}\r\n`);
       this.write(value);
       this.write('\r\n');
       return;
@@ -156,22 +123,9 @@ export class ChunkStream {
     // Byte by byte into the chunk: one record's five pieces as five Buffer#write calls
     // (each ~100 ns of argument checks and C++ entry) and three template strings were half
     // of the walk's CPU (1M keys: 1.2 s of 2.4 s in walkSlot, measured with --cpu-prof).
-    const a = this.chunk;
-    let p = putText(a, this.used, SET_HEADER);
-    p = putDecimal(a, p, k, kd);
-    a[p++] = 0x0d;
-    a[p++] = 0x0a;
-    p = putText(a, p, key);
-    a[p++] = 0x0d;
-    a[p++] = 0x0a;
-    a[p++] = 0x24; // $
-    p = putDecimal(a, p, v, vd);
-    a[p++] = 0x0d;
-    a[p++] = 0x0a;
-    p = putText(a, p, value);
-    a[p++] = 0x0d;
-    a[p++] = 0x0a;
-    this.used = p;
+    let p = writeLatin1(this.chunk, this.used, SET_COMMAND);
+    p = writeBulk(this.chunk, p, key);
+    this.used = writeBulk(this.chunk, p, value);
     this.length += n;
   }
 
@@ -179,7 +133,7 @@ export class ChunkStream {
     const n = text.length;
     this.length += n;
     if (this.used + n <= this.chunk.length) {
-      this.used = putText(this.chunk, this.used, text);
+      this.used = writeLatin1(this.chunk, this.used, text);
       return;
     }
     if (n > this.chunkSize) {
