@@ -152,8 +152,7 @@ export class CommandTable {
 
   /** "get", or "config|get" for a subcommand: the name Redis uses in errors and stats. */
   fullName(spec: CommandSpec): string {
-    const parent = this.parents.get(spec);
-    return parent ? `${parent.name}|${spec.name}` : spec.name;
+    return this.entries.get(spec)?.fullName ?? spec.name;
   }
 
   /** Resolves argv to the command or subcommand it names (undefined when unknown). */
