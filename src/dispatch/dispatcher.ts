@@ -127,7 +127,7 @@ export class Dispatcher {
     }
     // Redis's processCommand: with maxmemory set, evict first, then refuse what may grow memory (src/memory)
     if (server.memory.maxmemory > 0) {
-      const oom = server.memory.beforeCommand(client, spec);
+      const oom = server.memory.beforeCommand(client, entry);
       if (oom !== null) {
         this.reject(client, oom, entry);
         return;

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import type { CommandSpec } from '../dispatch/commandSpec.js';
+import type { CommandEntry } from '../dispatch/commandTable.js';
 import type { Client } from '../network/client.js';
 import { Err } from '../protocol/errors.js';
 import type { Server } from '../server.js';
@@ -19,6 +19,7 @@ const CLIENT_EVICT_MIN_BYTES = 32 * 1024;
 const HEAP_GROWING_PERCENT = 10;
 
 /** Commands a client in MULTI may still send when out of memory (Redis's processCommand). */
+/** Full names (CommandEntry.fullName): Redis tests the proc, so SLOWLOG RESET is not RESET. */
 const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
 
 /** Redis's bytesToHuman. */
@@ -139,14 +140,14 @@ export class MemoryManager {
    * may grow memory (denyoom, or anything queued in MULTI) when nothing more could go.
    * Returns the error to reply, or null.
    */
-  beforeCommand(client: Client, spec: CommandSpec): string | null {
+  beforeCommand(client: Client, entry: CommandEntry): string | null {
     const ks = this.server.keyspace;
     ks.lru.stamp = lruStampAt(this.server.clock.now());
     if (ks.lru.datasetBytes <= this.maxmemory || this.performEvictions()) return null;
-    let reject = spec.flags.includes('denyoom');
+    let reject = entry.spec.flags.includes('denyoom');
     if (client.multi !== null) {
-      if (spec.name === 'exec') reject = client.multi.queue.some((q) => q.spec.flags.includes('denyoom'));
-      else if (!OOM_EXEMPT_IN_MULTI.has(spec.name)) reject = true;
+      if (entry.fullName === 'exec') reject = client.multi.queue.some((q) => q.spec.flags.includes('denyoom'));
+      else if (!OOM_EXEMPT_IN_MULTI.has(entry.fullName)) reject = true;
     }
     if (!reject) return null;
     this.oomRejections++;

@@ -277,6 +277,23 @@ contractSuite('OOM and LFU counters', [
     ],
   },
   {
+    // Redis exempts the procs of EXEC, DISCARD, QUIT and RESET: a subcommand named RESET is not one.
+    name: 'over maxmemory in MULTI: SLOWLOG RESET is refused like any queued command, RESET and DISCARD are not',
+    commands: [
+      ['SET', 'a', '1'],
+      ['CONFIG', 'SET', 'maxmemory', '1'],
+      ['MULTI'],
+      ['SLOWLOG', 'RESET'],
+      ['LATENCY', 'RESET'],
+      ['EXEC'],
+      ['MULTI'],
+      ['DISCARD'],
+      ['MULTI'],
+      ['RESET'],
+      ['CONFIG', 'SET', 'maxmemory', '0'],
+    ],
+  },
+  {
     name: 'OBJECT FREQ follows Redis LFU counter (lfu-log-factor 0: every access counts)',
     commands: [
       ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'],
