@@ -249,7 +249,16 @@ function latencyDoctor(events: Map<string, LatencyEvent>, threshold: number): st
       '- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n' +
       '- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. If you have very large objects that are often deleted, expired, or evicted, try to fragment those objects into multiple smaller objects.\n';
   }
-  out += '- The Node.js garbage collector can pause the event loop: keep the number of small values per key low, and watch the p99.9 latency as the keyspace grows.\n';
+  if (events.has('aof-write')) {
+    out += '- Writes to the append only file are slow: the disk is busy or slow. A faster disk, or appendfsync everysec instead of always, helps; with appendfsync no the kernel still has to write the data sooner or later.\n';
+  }
+  if (events.has('expire-cycle')) {
+    out += '- Many keys (or sale holds) expire at the same moment: their deadlines are handled in batches between clients, but spreading the TTLs (adding some randomness) avoids the peak.\n';
+  }
+  if (events.has('eviction-cycle')) {
+    out += '- Eviction is slow to bring memory under maxmemory: large values are being evicted, or a write grew memory by a lot at once. Consider a larger maxmemory or smaller values.\n';
+  }
+  out += '- The Node.js garbage collector can pause the event loop (the gc event): keep the number of small values per key low, and watch the p99.9 latency as the keyspace grows.\n';
   return out;
 }
 

@@ -123,6 +123,8 @@ export class Server {
     this.pause = new ClientPause((c, argv) => this.dispatcher.execute(c, argv));
     this.observability = new Observability(this.config, (spec) => this.table.fullName(spec));
     this.dispatcher.observers.push(this.observability.observe);
+    const observability = this.observability;
+    this.scheduler.onBatchTime = (ms) => observability.latencyIfOver('expire-cycle', ms);
     registerInfoSections(this);
     this.persistence = new Persistence(this, options.fileSystem);
     this.dispatcher.propagation = this.persistence.propagator;

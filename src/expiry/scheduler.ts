@@ -80,6 +80,8 @@ export interface SchedulerOptions {
  * whatever else the keyspace holds.
  */
 export class DeadlineScheduler {
+  /** How long each timer-driven batch of deadlines took, in ms (LATENCY's expire-cycle). */
+  onBatchTime: ((ms: number) => void) | null = null;
   // Parallel arrays keep one heap slot at three array cells and no object per entry.
   private deadlines: number[] = [];
   private owners: DeadlineOwner<any>[] = [];
@@ -235,7 +237,12 @@ export class DeadlineScheduler {
 
   private tick(): void {
     const now = this.clock.now();
-    this.runDue(now, this.batchLimit);
+    if (this.onBatchTime === null) this.runDue(now, this.batchLimit);
+    else {
+      const start = performance.now();
+      this.runDue(now, this.batchLimit);
+      this.onBatchTime(performance.now() - start);
+    }
     const next = this.peek();
     if (next === Infinity) return;
     if (next <= now) {

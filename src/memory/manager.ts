@@ -83,6 +83,8 @@ export class MemoryManager {
         else this.gc.major++;
         this.gc.totalPauseMs += e.duration;
         if (e.duration > this.gc.maxPauseMs) this.gc.maxPauseMs = e.duration;
+        // Not a Redis event: Node's stop-the-world pauses, for LATENCY LATEST and DOCTOR.
+        server.observability.latencyIfOver('gc', e.duration);
       }
     });
     this.gcObserver.observe({ entryTypes: ['gc'] });
@@ -175,7 +177,9 @@ export class MemoryManager {
       }
       ks.deleteKeyAndNotify(victim.db, victim.key, 'evicted');
     }
-    this.evictionMicros += (performance.now() - start) * 1000;
+    const ms = performance.now() - start;
+    this.evictionMicros += ms * 1000;
+    this.server.observability.latencyIfOver('eviction-cycle', ms);
     return ok;
   }
 

@@ -145,6 +145,14 @@ export class Observability {
     this.slowlog.length = 0;
   }
 
+  /**
+   * Redis's latencyAddSampleIfNeeded, for the server's own events (aof-write, expire-cycle,
+   * eviction-cycle, gc): a sample when latency-monitor-threshold is on and `ms` reaches it.
+   */
+  latencyIfOver(event: string, ms: number): void {
+    if (this.latencyThreshold > 0 && ms >= this.latencyThreshold) this.addLatencySample(event, Math.floor(ms));
+  }
+
   /** Redis's latencyAddSample: one sample per second (the worst), 160 kept, all-time max. */
   addLatencySample(event: string, ms: number): void {
     const now = Math.floor(Date.now() / 1000);

@@ -164,7 +164,12 @@ export class AppendLog {
     if (text === '' || this.closed) return true;
     const data = Buffer.from(text, 'latin1');
     try {
-      this.fs.writeSync(this.fd, data, this.offset);
+      if (this.onWriteTime === null) this.fs.writeSync(this.fd, data, this.offset);
+      else {
+        const start = performance.now();
+        this.fs.writeSync(this.fd, data, this.offset);
+        this.onWriteTime(performance.now() - start);
+      }
     } catch (err) {
       const first = this.writeError === null;
       this.writeError = err as NodeJS.ErrnoException;
@@ -306,6 +311,8 @@ export class AppendLog {
 
   /** Called when the write status changes (error or recovered): MISCONF on or off. */
   onStatus: (() => void) | null = null;
+  /** How long each write to the kernel took, in ms (LATENCY's aof-write). */
+  onWriteTime: ((ms: number) => void) | null = null;
 
   private async syncSteps(replacement: { tempPath: string; oldFd: number } | null, dirUnsynced: boolean): Promise<void> {
     await this.fs.datasync(this.fd);

@@ -165,6 +165,8 @@ export class Persistence {
   private attachLog(log: AppendLog): void {
     this.log = log;
     log.onStatus = () => this.refreshWriteStatus();
+    const observability = this.server.observability;
+    log.onWriteTime = (ms) => observability.latencyIfOver('aof-write', ms);
     this.propagator.sinks = [
       { write: (dbs, _argvs, records) => (records.length === 1 ? log.append(dbs[0]!, records[0]!) : log.appendAtomic(dbs, records)) },
       ...(this.rewrite !== null ? [this.rewrite] : []),

@@ -3,6 +3,8 @@ import { contractSuite } from '../helpers/contract.js';
 import { RawClient } from '../helpers/rawClient.js';
 import { decodeResp, type RespValue } from '../helpers/respDecode.js';
 import { startHoldfast, type Holdfast } from '../helpers/servers.js';
+import { SimulatedDisk } from '../persistence/simulatedDisk.js';
+import { startOnDisk } from '../persistence/helpers.js';
 import { LatencyHistogram, bucketOf, bucketUpper, octaveLabelMicros } from '../../src/observability/histogram.js';
 
 contractSuite('SLOWLOG and LATENCY replies', [
@@ -156,5 +158,39 @@ describe('SLOWLOG and LATENCY (Holdfast)', () => {
     expect(hist.percentile(100) / 1000).toBeGreaterThanOrEqual(100);
     // values below 1024·2^6 ns = 65.5 µs
     expect(hist.cumulativeToOctave(6)).toBe(65);
+  });
+});
+
+describe('LATENCY events of the server itself', () => {
+  it('aof-write: a write to the log slower than latency-monitor-threshold is an event, with DOCTOR advice', async () => {
+    // A disk whose writes take 15 ms: the log's write to the kernel is timed, not the command.
+    class SlowDisk extends SimulatedDisk {
+      override writeSync(fd: number, data: Buffer, position: number): void {
+        const until = performance.now() + 15;
+        while (performance.now() < until);
+        super.writeSync(fd, data, position);
+      }
+    }
+    const disk = new SlowDisk();
+    const holdfast = await startOnDisk(disk, { 'latency-monitor-threshold': '10' });
+    const c = await RawClient.connect(holdfast.port);
+    try {
+      expect(await c.call('SET', 'k', 'v')).toBe('+OK\r\n');
+      const latest = decodeResp(await c.call('LATENCY', 'LATEST')) as { v: { v: RespValue[] }[] };
+      const names = latest.v.map((e) => e.v[0]!.v);
+      expect(names).toContain('aof-write');
+      expect(names).not.toContain('command');
+      const event = latest.v.find((e) => e.v[0]!.v === 'aof-write')!.v;
+      expect(Number(event[2]!.v)).toBeGreaterThanOrEqual(15);
+      expect(decodeResp(await c.call('LATENCY', 'DOCTOR')).v).toMatch(/aof-write: 1 latency spikes[\s\S]*append only file are slow/);
+      // Off again: nothing more is recorded.
+      await c.call('LATENCY', 'RESET');
+      await c.call('CONFIG', 'SET', 'latency-monitor-threshold', '0');
+      await c.call('SET', 'k', 'w');
+      expect(await c.call('LATENCY', 'LATEST')).toBe('*0\r\n');
+    } finally {
+      c.close();
+      await holdfast.close();
+    }
   });
 });

@@ -468,3 +468,27 @@ describe('DeadlineScheduler stale entries', () => {
     expect(owner.fired).toEqual([]);
   });
 });
+
+describe('batch timing (LATENCY expire-cycle)', () => {
+  it('reports how long each timer-driven batch took, and only those', () => {
+    const { scheduler, owner, advance } = setup();
+    const times: number[] = [];
+    scheduler.onBatchTime = (ms) => times.push(ms);
+    // An owner that takes a known time per deadline: 3 ms of busy work.
+    const slow = {
+      onDeadline() {
+        const until = performance.now() + 3;
+        while (performance.now() < until);
+      },
+    };
+    scheduler.schedule(1_000_010, slow, 'a');
+    owner.add('b', 1_000_020);
+    advance(10);
+    advance(10);
+    expect(times).toHaveLength(2);
+    expect(times[0]).toBeGreaterThanOrEqual(3);
+    expect(times[1]).toBeLessThan(3);
+    // Deadlines fired between a client's commands (poll) are not a batch of their own.
+    scheduler.onBatchTime = null;
+  });
+});
