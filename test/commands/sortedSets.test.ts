@@ -42,6 +42,10 @@ contractSuite('sorted sets: ZADD ZINCRBY ZREM ZSCORE ZMSCORE ZCARD', [
       ['ZADD', 'z', 'INCR', '-0', 'n'], ['ZSCORE', 'z', 'n'], ['ZINCRBY', 'z', '-0', 'p'], ['ZINCRBY', 'z', '1.5', 'p'], ['ZINCRBY', 'z', 'x', 'p'],
       ['ZINCRBY', 'z', '1', 'p', 'q'], ['ZINCRBY', 'z', 'nan', 'p'], ['ZINCRBY', 'nokey', '2', 'm'], ['ZINCRBY', 'z', 'NX', 'p'],
       ['ZADD', 'zero', '-0', 'a'], ['ZSCORE', 'zero', 'a'], ['ZADD', 'zero', '0', 'a'], ['ZSCORE', 'zero', 'a'],
+      // An update to -0 in a listpack (the entry rewritten as text) and in a skiplist (kept as -0).
+      ['ZADD', 'upd', '2.5', 'a', '-0', 'a'], ['ZSCORE', 'upd', 'a'], ['ZADD', 'upd', '3', 'b'], ['ZADD', 'upd', '-0', 'b'], ['ZPOPMIN', 'upd', '2'],
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '0'], ['ZADD', 'upds', '2.5', 'a', '-0', 'a'], ['ZSCORE', 'upds', 'a'], ['ZADD', 'upds', '3', 'b'], ['ZADD', 'upds', '-0', 'b'], ['ZPOPMIN', 'upds', '2'],
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '128'],
     ],
   },
   {

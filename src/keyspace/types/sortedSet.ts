@@ -197,6 +197,8 @@ export class SortedSet implements Iterable<ZEntry> {
     if (node === undefined) throw new Error('SortedSet.updateScore: member not present');
     // Redis compares with `!=`, so -0 and 0 count as the same score.
     if (scoreOf(node) === score) return false;
+    // A listpack rewrites the entry, score as text: "-0" reads back as 0 (as in insert).
+    if (score === 0 && !this.#skiplist) score = 0;
     // Redis zslUpdateScore: when the node stays between its neighbours, change it in place.
     const prev = backwardOf(node);
     const after = nextOf(node, 0);
