@@ -5,6 +5,7 @@ import { CommandError } from '../src/dispatch/argCursor.js';
 import type { Client } from '../src/network/client.js';
 import type { Database } from '../src/keyspace/database.js';
 import type { Keyspace } from '../src/keyspace/keyspace.js';
+import type { Server } from '../src/server.js';
 import { typeOf, type TypedValue, type Value } from '../src/keyspace/values.js';
 import { NotifyClass } from '../src/notify/notifier.js';
 import { Err } from '../src/protocol/errors.js';
@@ -194,12 +195,6 @@ function dbAt(client: Client, id: number): Database {
   return db;
 }
 
-/** Signals every key of a database (FLUSHDB, SWAPDB): WATCH sees the change like in Redis. */
-function signalAllKeys(keyspace: Keyspace, db: Database): void {
-  if (db.size === 0) return;
-  // Listeners only take note (WATCH, encoding marks): the walk is safe without a copy.
-  for (const [key] of db.entries()) keyspace.signalModifiedKey(db, key);
-}
 
 // ---- DEL, UNLINK, EXISTS, TYPE, TOUCH -------------------------------------------------------
 
@@ -839,9 +834,11 @@ function checkFlushArgs(argv: string[]): void {
   throw new CommandError(Err.syntax);
 }
 
-function flushDb(keyspace: Keyspace, db: Database): void {
-  signalAllKeys(keyspace, db);
-  db.flush();
+/** Redis's emptyData for one database: WATCH and blocked clients see it, dirty counts its keys. */
+function flushDb(server: Server, db: Database): void {
+  const keyspace = server.keyspace;
+  keyspace.signalAllKeys(db);
+  server.stats.dirty += db.flush();
   stringEncodings(keyspace).flushed(db);
 }
 
@@ -875,7 +872,7 @@ export const flushdb = {
   tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   handler(client, argv) {
     checkFlushArgs(argv);
-    flushDb(client.server.keyspace, client.db);
+    flushDb(client.server, client.db);
     client.reply.ok();
   },
 } as const satisfies CommandSpec;
@@ -894,8 +891,8 @@ export const flushall = {
   tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   handler(client, argv) {
     checkFlushArgs(argv);
-    const keyspace = client.server.keyspace;
-    for (const db of keyspace.dbs) flushDb(keyspace, db);
+    const server = client.server;
+    for (const db of server.keyspace.dbs) flushDb(server, db);
     client.reply.ok();
   },
 } as const satisfies CommandSpec;
@@ -920,12 +917,14 @@ export const swapdb = {
     const a = dbAt(client, id1), b = dbAt(client, id2);
     if (a !== b) {
       // Redis touches the watched keys that exist in either database, before and after.
-      signalAllKeys(keyspace, a);
-      signalAllKeys(keyspace, b);
+      keyspace.signalAllKeys(a);
+      keyspace.signalAllKeys(b);
       keyspace.swap(a.index, b.index);
-      signalAllKeys(keyspace, a);
-      signalAllKeys(keyspace, b);
+      keyspace.signalAllKeys(a);
+      keyspace.signalAllKeys(b);
     }
+    // Redis's swapdbCommand: one change, so it is always propagated (the log replays it).
+    client.server.stats.dirty++;
     client.reply.ok();
   },
 } as const satisfies CommandSpec;

@@ -70,6 +70,7 @@ export class BlockingKeys implements DeadlineOwner<BlockedClient> {
 
   constructor(private readonly server: Server) {
     server.keyspace.onModifiedKey(this.onModifiedKey);
+    server.keyspace.onAllKeysModified(this.onAllKeysModified);
     server.dispatcher.observers.push(this.afterCommand);
     // Server.removeClient cancels client.blockedOn already; this keeps the registry clean regardless.
     server.clientCloseHooks.push(this.onClientClose);
@@ -117,6 +118,14 @@ export class BlockingKeys implements DeadlineOwner<BlockedClient> {
       this.drainQueued = true;
       queueMicrotask(this.drainSoon);
     }
+  };
+
+  /** FLUSHDB, SWAPDB: the keys clients wait on in db that are live are signalled. */
+  private readonly onAllKeysModified = (db: Database): void => {
+    const byKey = this.byDb.get(db.index);
+    if (byKey === undefined) return;
+    const keyspace = this.server.keyspace;
+    for (const key of byKey.keys()) if (keyspace.isLive(db, key)) this.onModifiedKey(db, key);
   };
 
   private readonly drainSoon = (): void => {

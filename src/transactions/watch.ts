@@ -30,6 +30,7 @@ export class WatchedKeys {
 
   constructor(private readonly server: Server) {
     server.keyspace.onModifiedKey(this.touchWatchedKey);
+    server.keyspace.onAllKeysModified(this.touchAllWatchedKeysInDb);
     server.clientCloseHooks.push((c) => this.unwatchAllKeys(c));
     server.clientResetHooks.push((c) => this.unwatchAllKeys(c));
   }
@@ -101,6 +102,15 @@ export class WatchedKeys {
       // Redis: a dirty client's watches serve no purpose any more.
       this.unwatchAllKeys(c);
     }
+  };
+
+  /** Redis's touchAllWatchedKeysInDb: the watched keys of db that are live (FLUSHDB, SWAPDB). */
+  private readonly touchAllWatchedKeysInDb = (db: Database): void => {
+    const byKey = this.byDb.get(db.index);
+    if (byKey === undefined) return;
+    const keyspace = this.server.keyspace;
+    // A copy: touching unwatches the dirty clients' keys.
+    for (const key of [...byKey.keys()]) if (keyspace.isLive(db, key)) this.touchWatchedKey(db, key);
   };
 
   /**
