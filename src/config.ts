@@ -116,6 +116,7 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
     doc: 'what to evict at maxmemory',
   },
   { name: 'maxmemory-samples', type: int(1, 64), default: '5', mutable: true, doc: 'keys sampled per eviction' },
+  { name: 'maxmemory-eviction-tenacity', type: int(0, 100), default: '10', mutable: true, doc: 'how long one eviction pass may run before the rest continues between clients (10: 500 µs; 100: unlimited)' },
   {
     name: 'maxmemory-clients',
     // Redis 7: bytes, or a percentage of maxmemory ("10%"); kept as given

@@ -134,6 +134,36 @@ describe('allkeys-lru', () => {
     expect(await evictedKeys(c)).toBe(40);
   });
 
+  it('a big drop is evicted in slices between clients (maxmemory-eviction-tenacity), never refusing commands meanwhile', async () => {
+    // Tenacity 0: one pass evicts 16 keys, then the rest goes on after pending I/O.
+    const c = await start('allkeys-lru', 5000, { 'maxmemory-eviction-tenacity': '0' });
+    const load: string[] = [];
+    for (let i = 0; i < 2000; i++) load.push(`*3\r\n$3\r\nSET\r\n$9\r\n{t}k:${String(i).padStart(4, '0')}\r\n$3\r\nabc\r\n`);
+    c.write(load.join(''));
+    for (let i = 0; i < 2000; i++) await c.read();
+    // Both in one write, so both run in one turn of the event loop: CONFIG SET's pass and
+    // DBSIZE's own pass (every command evicts while over) take 16 keys each.
+    c.write('*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$9\r\nmaxmemory\r\n$1\r\n1\r\n*1\r\n$6\r\nDBSIZE\r\n');
+    expect(await c.read()).toBe('+OK\r\n');
+    expect(await c.read()).toBe(':1968\r\n');
+    // A write while eviction runs is not refused (Redis's EVICT_RUNNING is not OOM)...
+    expect(await c.call('SET', 'late', 'v')).toBe('+OK\r\n');
+    const stats = await c.call('INFO', 'stats');
+    expect(Number(/current_eviction_exceeded_time:(\d+)/.exec(stats)![1])).toBeGreaterThanOrEqual(0);
+    // ...and the slices go on by themselves until nothing is left over the limit.
+    for (let i = 0; i < 500 && (await c.call('DBSIZE')) !== ':0\r\n'; i++) await sleep(5);
+    expect(await c.call('DBSIZE')).toBe(':0\r\n');
+    expect(await evictedKeys(c)).toBe(2001);
+    expect(await c.call('INFO', 'stats')).toContain('current_eviction_exceeded_time:0\r\n');
+    // Tenacity 100: no time limit, everything at once.
+    await c.call('CONFIG', 'SET', 'maxmemory', '0');
+    await c.call('CONFIG', 'SET', 'maxmemory-eviction-tenacity', '100');
+    for (let i = 0; i < 200; i++) await c.call('SET', name(i), 'v');
+    c.write('*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$9\r\nmaxmemory\r\n$1\r\n1\r\n*1\r\n$6\r\nDBSIZE\r\n');
+    expect(await c.read()).toBe('+OK\r\n');
+    expect(await c.read()).toBe(':0\r\n');
+  });
+
   it('evicts from every database, and the evicted keys are published, counted and seen by WATCH', async () => {
     const c = await start('allkeys-lru', 20, { 'notify-keyspace-events': 'Ee' });
     const sub = await connect();
