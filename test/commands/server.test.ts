@@ -239,7 +239,7 @@ describe('CONFIG', () => {
     const reply = decodeResp(await c.call('CONFIG', 'GET', 'MAXMEMORY*', 'maxmemory', 'hash-max-*')) as { v: RespValue[] };
     const names = reply.v.filter((_, i) => i % 2 === 0).map(text);
     // maxmemory-clients: src/memory (client eviction)
-    expect(names).toEqual(['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'maxmemory-clients', 'hash-max-listpack-entries', 'hash-max-ziplist-entries', 'hash-max-listpack-value', 'hash-max-ziplist-value']);
+    expect(names).toEqual(['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'maxmemory-eviction-tenacity', 'maxmemory-clients', 'hash-max-listpack-entries', 'hash-max-ziplist-entries', 'hash-max-listpack-value', 'hash-max-ziplist-value']);
     expect(new Set(names).size).toBe(names.length);
   });
 
