@@ -59,7 +59,7 @@ describe('MEMORY over the wire', () => {
     const usage = async (k: string) => Number((await c.call('MEMORY', 'USAGE', k)).slice(1));
     expect(await usage('small')).toBeGreaterThan(20);
     expect(await usage('big')).toBeGreaterThan(10_000);
-    // Its arena is a power-of-two block (src/memory/arenas.ts): 16 KB for 10 KB, charged 1.35x.
+    // Its arena is a size-class block (src/memory/arenas.ts): 10,240 bytes for 10 KB, charged 1.2x.
     expect(await usage('big')).toBeLessThan(15_000);
     for (const [cmd, key, ...args] of [
       ['RPUSH', 'l', 'a', 'b'],
