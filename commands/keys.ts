@@ -826,19 +826,22 @@ export const dbsize = {
 
 // ---- FLUSHDB, FLUSHALL, SWAPDB ---------------------------------------------------------------
 
-/** Redis's getFlushCommandFlags: only the syntax is checked (every flush here is immediate). */
-function checkFlushArgs(argv: string[]): void {
-  if (argv.length === 1) return;
+/**
+ * Redis's getFlushCommandFlags: whether the flush hands its memory back lazily (ASYNC, or
+ * lazyfree-lazy-user-flush yes without SYNC). The keys are gone at once either way.
+ */
+function flushIsLazy(client: Client, argv: string[]): boolean {
+  if (argv.length === 1) return client.server.config.bool('lazyfree-lazy-user-flush');
   const mode = argv[1]!.toUpperCase();
-  if (argv.length === 2 && (mode === 'SYNC' || mode === 'ASYNC')) return;
+  if (argv.length === 2 && (mode === 'SYNC' || mode === 'ASYNC')) return mode === 'ASYNC';
   throw new CommandError(Err.syntax);
 }
 
 /** Redis's emptyData for one database: WATCH and blocked clients see it, dirty counts its keys. */
-function flushDb(server: Server, db: Database): void {
+function flushDb(server: Server, db: Database, lazy: boolean): void {
   const keyspace = server.keyspace;
   keyspace.signalAllKeys(db);
-  server.stats.dirty += db.flush();
+  server.stats.dirty += db.flush(lazy);
   stringEncodings(keyspace).flushed(db);
 }
 
@@ -871,8 +874,7 @@ export const flushdb = {
   arguments: flushMode,
   tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   handler(client, argv) {
-    checkFlushArgs(argv);
-    flushDb(client.server, client.db);
+    flushDb(client.server, client.db, flushIsLazy(client, argv));
     client.reply.ok();
   },
 } as const satisfies CommandSpec;
@@ -890,9 +892,9 @@ export const flushall = {
   arguments: flushMode,
   tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   handler(client, argv) {
-    checkFlushArgs(argv);
+    const lazy = flushIsLazy(client, argv);
     const server = client.server;
-    for (const db of server.keyspace.dbs) flushDb(server, db);
+    for (const db of server.keyspace.dbs) flushDb(server, db, lazy);
     client.reply.ok();
   },
 } as const satisfies CommandSpec;

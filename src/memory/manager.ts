@@ -5,7 +5,7 @@ import type { CommandEntry } from '../dispatch/commandTable.js';
 import type { Client } from '../network/client.js';
 import { Err } from '../protocol/errors.js';
 import type { Server } from '../server.js';
-import { lruStampAt } from '../keyspace/database.js';
+import { lazyFreeStats, lruStampAt } from '../keyspace/database.js';
 import { arenaStats } from './arenas.js';
 import { Evictor, type MaxmemoryPolicy } from './eviction.js';
 
@@ -396,8 +396,8 @@ export class MemoryManager {
       ['mem_aof_buffer', 0],
       ['mem_allocator', `v8-${process.versions.v8}`],
       ['active_defrag_running', 0],
-      ['lazyfree_pending_objects', 0],
-      ['lazyfreed_objects', 0],
+      ['lazyfree_pending_objects', lazyFreeStats.pending],
+      ['lazyfreed_objects', lazyFreeStats.freed],
       // Holdfast: what the runtime costs in pauses (since start or CONFIG RESETSTAT)
       ['eventloop_max_stall_ms', (this.loopDelay.max / 1e6).toFixed(2)],
       ['eventloop_p99_delay_ms', (this.loopDelay.percentile(99) / 1e6).toFixed(2)],

@@ -484,3 +484,43 @@ describe('string size limits', () => {
     expect(await c.call('GETRANGE', 'k', '0', '3')).toBe('$4\r\n\0\0\0\0\r\n');
   });
 });
+
+describe('FLUSHALL ASYNC hands the memory back between clients', () => {
+  it('keys are gone at once; lazyfree_pending_objects counts down to 0, lazyfreed_objects up, the blocks return', async () => {
+    const h = await startHoldfast();
+    const c = await RawClient.connect(h.port);
+    const field = (info: string, name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)![1]);
+    try {
+      // The allocator is per process: other in-process servers of this worker count too.
+      const baseline = field(await c.call('INFO', 'memory'), 'arena_used_bytes');
+      // 20,000 keys over most of the 16,384 slots: more than one slice (256 slots) to free.
+      const load: string[] = [];
+      for (let i = 0; i < 20_000; i++) load.push(`*3\r\n$3\r\nSET\r\n$${String(i).length + 2}\r\nk:${i}\r\n$1\r\nv\r\n`);
+      c.write(load.join(''));
+      for (let i = 0; i < 20_000; i++) await c.read();
+      const before = field(await c.call('INFO', 'memory'), 'arena_used_bytes');
+      // One write, one turn of the event loop: INFO sees the flush before any slice ran.
+      c.write('*2\r\n$8\r\nFLUSHALL\r\n$5\r\nASYNC\r\n*1\r\n$6\r\nDBSIZE\r\n*2\r\n$4\r\nINFO\r\n$6\r\nmemory\r\n');
+      expect(await c.read()).toBe('+OK\r\n');
+      expect(await c.read()).toBe(':0\r\n');
+      expect(field(await c.read(), 'lazyfree_pending_objects')).toBe(20_000);
+      let info = '';
+      for (let i = 0; i < 200; i++) {
+        info = await c.call('INFO', 'memory');
+        if (field(info, 'lazyfree_pending_objects') === 0) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(field(info, 'lazyfree_pending_objects')).toBe(0);
+      expect(field(info, 'lazyfreed_objects')).toBe(20_000);
+      expect(field(info, 'arena_used_bytes') - baseline).toBeLessThan((before - baseline) / 10);
+      // SYNC, and no argument (lazyfree-lazy-user-flush no), free at once.
+      await c.call('SET', 'a', '1');
+      c.write('*2\r\n$8\r\nFLUSHALL\r\n$4\r\nSYNC\r\n*2\r\n$4\r\nINFO\r\n$6\r\nmemory\r\n');
+      expect(await c.read()).toBe('+OK\r\n');
+      expect(field(await c.read(), 'lazyfree_pending_objects')).toBe(0);
+    } finally {
+      c.close();
+      await h.close();
+    }
+  });
+});
