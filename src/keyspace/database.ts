@@ -522,6 +522,14 @@ export type RemovalFunnel = (db: Database, key: string, reason: RemovalReason) =
 /** What eviction sampling sees of a key: its object value, or null for a string in the arena (not read). */
 export type SampleVisitor = (key: string, value: TypedValue | string | null, access: number, expireAt: number | undefined) => void;
 
+/** What eviction reads of a candidate key, in one lookup (Database.candidate). */
+export interface EvictionCandidate {
+  /** The object value (a sale must not go), or null for a string. */
+  value: Value | null;
+  access: number;
+  expireAt: number | undefined;
+}
+
 /** Slots of flushed databases whose memory is handed back in slices (FLUSHDB ASYNC). */
 const lazyQueue: (SlotShard | undefined)[][] = [];
 let lazyAt = 0;
@@ -777,6 +785,21 @@ export class Database implements DeadlineOwner<string> {
   }
 
   /** The key's access field (LRU stamp or LFU data), or undefined when it is missing. */
+  /**
+   * Eviction's view of a key in one lookup: its object value (null for a string), access
+   * field and deadline. False when the key is not stored. Does not expire it.
+   */
+  candidate(key: string, out: EvictionCandidate): boolean {
+    const shard = this.shards[keyHashSlot(key)];
+    if (shard === undefined) return false;
+    const i = shard.find(key, hashKey(key));
+    if (i < 0) return false;
+    out.value = shard.isObject(i) ? shard.objs![i]! : null;
+    out.access = shard.cells[3 * i + 1]!;
+    out.expireAt = shard.expires !== null ? shard.expires.get(key) : undefined;
+    return true;
+  }
+
   accessOf(key: string): number | undefined {
     const shard = this.shards[keyHashSlot(key)];
     if (shard === undefined) return undefined;
@@ -889,9 +912,11 @@ export class Database implements DeadlineOwner<string> {
    * Eviction sampling (Redis's dictGetSomeKeys): visits up to `count` keys taken from a
    * random slot and cell onward, or, with `volatileOnly`, keys that have a TTL. Keys are
    * visited as they are, expired or not (eviction may take either). Returns how many.
-   * The visitor must not change the keyspace.
+   * The visitor must not change the keyspace. `admit`, when given, sees a sampled key's
+   * access field first: a key it refuses still counts as sampled but is not read out (its
+   * name is a string built from the arena, and a full eviction pool refuses most keys).
    */
-  sample(count: number, volatileOnly: boolean, visit: SampleVisitor): number {
+  sample(count: number, volatileOnly: boolean, visit: SampleVisitor, admit: ((access: number) => boolean) | null = null): number {
     if (count <= 0 || (volatileOnly ? this.volatileCount : this.keyCount) === 0) return 0;
     let visited = 0;
     let slot = Math.floor(Math.random() * SLOT_COUNT);
@@ -908,7 +933,8 @@ export class Database implements DeadlineOwner<string> {
           if (skip-- > 0) continue;
           const i = shard.find(key, hashKey(key));
           if (i < 0) continue;
-          visit(key, shard.isObject(i) ? shard.objs![i]! : null, shard.cells[3 * i + 1]!, at);
+          const access = shard.cells[3 * i + 1]!;
+          if (admit === null || admit(access)) visit(key, shard.isObject(i) ? shard.objs![i]! : null, access, at);
           if (++visited >= count) break;
         }
       } else {
@@ -917,9 +943,11 @@ export class Database implements DeadlineOwner<string> {
         let i = Math.floor(Math.random() * (mask + 1));
         for (let step = 0; step <= mask && visited < count; step++, i = (i + 1) & mask) {
           if (cells[3 * i + 2] === FREE) continue;
-          const key = shard.keyAt(i);
-          visit(key, shard.isObject(i) ? shard.objs![i]! : null, cells[3 * i + 1]!, expires !== null ? expires.get(key) : undefined);
           visited++;
+          const access = cells[3 * i + 1]!;
+          if (admit !== null && !admit(access)) continue;
+          const key = shard.keyAt(i);
+          visit(key, shard.isObject(i) ? shard.objs![i]! : null, access, expires !== null ? expires.get(key) : undefined);
         }
       }
     }

@@ -1,4 +1,4 @@
-import { idleMsOf, lfuDecrAndReturn, type Database, type LruClock } from '../keyspace/database.js';
+import { idleMsOf, lfuDecrAndReturn, type Database, type EvictionCandidate, type LruClock } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Value } from '../keyspace/values.js';
 
@@ -40,6 +40,17 @@ export class Evictor {
   policy: MaxmemoryPolicy = 'noeviction';
   samples = 5;
   private readonly pool: PoolEntry[] = [];
+  /** Reused for Database.candidate. */
+  private readonly seen: EvictionCandidate = { value: null, access: 0, expireAt: undefined };
+  /**
+   * Whether a sampled key's access field could earn it a place in the pool: always while
+   * the pool has room, else only a better score than its worst. volatile-ttl scores by the
+   * deadline, not known yet here: everything is admitted.
+   */
+  private readonly admit = (access: number): boolean => {
+    const pool = this.pool;
+    return pool.length < EVICTION_POOL_SIZE || this.score(access, undefined) > pool[0]!.score;
+  };
   /** Round robin over databases for the random policies (Redis's next_db). */
   private nextDb = 0;
 
@@ -92,10 +103,15 @@ export class Evictor {
 
   /** Redis's evictionPoolPopulate: samples `samples` keys of db into the sorted pool. */
   private populate(db: Database, volatile: boolean): number {
-    return db.sample(this.samples, volatile, (key, value, access, expireAt) => {
-      if (!evictable(value)) return;
-      this.insert(key, db, this.score(access, expireAt));
-    });
+    return db.sample(
+      this.samples,
+      volatile,
+      (key, value, access, expireAt) => {
+        if (!evictable(value)) return;
+        this.insert(key, db, this.score(access, expireAt));
+      },
+      this.policy === 'volatile-ttl' ? null : this.admit,
+    );
   }
 
   /** Keeps the pool sorted by ascending score, at most EVICTION_POOL_SIZE entries. */
@@ -125,14 +141,14 @@ export class Evictor {
     const pool = this.pool;
     const volatile = this.policy.startsWith('volatile-');
     let rescored = 0;
+    const seen = this.seen;
     while (pool.length > 0) {
       const e = pool.pop()!;
-      const value = e.db.get(e.key, false);
-      // Gone since it was sampled (deleted, expired, evicted): a ghost entry.
-      if (value === undefined || !evictable(value)) continue;
-      const expireAt = e.db.getExpire(e.key);
+      // Gone since it was sampled (deleted, evicted): a ghost entry.
+      if (!e.db.candidate(e.key, seen) || !evictable(seen.value)) continue;
+      const expireAt = seen.expireAt;
       if (volatile && expireAt === undefined) continue;
-      const now = this.score(e.db.accessOf(e.key)!, expireAt);
+      const now = this.score(seen.access, expireAt);
       if (now < e.score && rescored < EVICTION_POOL_SIZE) {
         rescored++;
         this.insert(e.key, e.db, now);
