@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * - isolate: false. Every file imports the whole server (src/ and commands/); with isolation
  *   each file paid that import again (about 70 of 310 seconds of the suite on 2 cores).
  *   Tests share nothing through module state: every server, registry and interner hangs off
- *   its own Server/Config instance. Files that measure the process itself run isolated
+ *   its own Server/Config instance, except the arena allocator's blocks (one per process). Files that measure the process itself run isolated
  *   (the 'isolated' project below).
  * - forks, not threads: tests spawn processes, read process.memoryUsage() and /proc, and
  *   set V8 flags.
@@ -20,6 +20,9 @@ const isolated = [
   'test/sale/memory.test.ts',
   'test/memory/accounting.test.ts',
   'test/memory/memoryCommand.test.ts',
+  // The arena allocator (src/memory/arenas.ts) is one per process, shared by every server in
+  // it: this file counts its blocks, which another file's partly used runs would change.
+  'test/memory/arenas.test.ts',
 ];
 
 /**
