@@ -498,12 +498,14 @@ describe('FLUSHALL ASYNC hands the memory back between clients', () => {
       for (let i = 0; i < 20_000; i++) load.push(`*3\r\n$3\r\nSET\r\n$${String(i).length + 2}\r\nk:${i}\r\n$1\r\nv\r\n`);
       c.write(load.join(''));
       for (let i = 0; i < 20_000; i++) await c.read();
-      const before = field(await c.call('INFO', 'memory'), 'arena_used_bytes');
+      const loaded = await c.call('INFO', 'memory');
+      const before = field(loaded, 'arena_used_bytes');
+      const freedBefore = field(loaded, 'lazyfreed_objects');
       // One write, one turn of the event loop: INFO sees the flush before any slice ran.
       c.write('*2\r\n$8\r\nFLUSHALL\r\n$5\r\nASYNC\r\n*1\r\n$6\r\nDBSIZE\r\n*2\r\n$4\r\nINFO\r\n$6\r\nmemory\r\n');
       expect(await c.read()).toBe('+OK\r\n');
       expect(await c.read()).toBe(':0\r\n');
-      expect(field(await c.read(), 'lazyfree_pending_objects')).toBe(20_000);
+      expect(field(await c.read(), 'lazyfree_pending_objects')).toBeGreaterThanOrEqual(20_000);
       let info = '';
       for (let i = 0; i < 200; i++) {
         info = await c.call('INFO', 'memory');
@@ -511,7 +513,7 @@ describe('FLUSHALL ASYNC hands the memory back between clients', () => {
         await new Promise((r) => setTimeout(r, 5));
       }
       expect(field(info, 'lazyfree_pending_objects')).toBe(0);
-      expect(field(info, 'lazyfreed_objects')).toBe(20_000);
+      expect(field(info, 'lazyfreed_objects') - freedBefore).toBeGreaterThanOrEqual(20_000);
       expect(field(info, 'arena_used_bytes') - baseline).toBeLessThan((before - baseline) / 10);
       // SYNC, and no argument (lazyfree-lazy-user-flush no), free at once.
       await c.call('SET', 'a', '1');
