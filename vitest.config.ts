@@ -23,6 +23,8 @@ const isolated = [
   // The arena allocator (src/memory/arenas.ts) is one per process, shared by every server in
   // it: this file counts its blocks, which another file's partly used runs would change.
   'test/memory/arenas.test.ts',
+  // Heap growth of its own process starts the idle-time GC it checks.
+  'test/memory/idleGc.test.ts',
 ];
 
 /**
