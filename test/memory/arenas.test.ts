@@ -10,6 +10,47 @@ function rng(seed: number): () => number {
   };
 }
 
+type Block = Buffer | Uint32Array;
+
+function release(view: Block): void {
+  if (view instanceof Uint32Array) releaseWords(view);
+  else releaseArena(view);
+}
+
+/**
+ * Random takes and releases: each live block is filled with its own id, checked before it
+ * is released and at the end (a block handed out over another would overwrite one), then
+ * everything is released.
+ */
+function churn(seed: number, steps: number, releaseChance: (live: number) => number, take: (random: () => number) => Block): void {
+  const random = rng(seed);
+  const live: { view: Block; id: number }[] = [];
+  // Its id in every whole word (ids are unique), its low byte in the tail of an odd length.
+  const words = (view: Block) => new Uint32Array(view.buffer, view.byteOffset, view.byteLength >> 2);
+  const tail = (view: Block) => new Uint8Array(view.buffer, view.byteOffset + (view.byteLength & ~3), view.byteLength & 3);
+  const holds = (view: Block, id: number) => words(view).every((w) => w === id) && tail(view).every((b) => b === (id & 0xff));
+  for (let step = 0; step < steps; step++) {
+    if (live.length > 0 && random() < releaseChance(live.length)) {
+      const i = Math.floor(random() * live.length);
+      const { view, id } = live[i]!;
+      expect(holds(view, id)).toBe(true);
+      release(view);
+      live[i] = live[live.length - 1]!;
+      live.pop();
+    } else {
+      const view = take(random);
+      const id = step + 1;
+      words(view).fill(id);
+      tail(view).fill(id & 0xff);
+      live.push({ view, id });
+    }
+  }
+  for (const { view, id } of live) {
+    expect(holds(view, id)).toBe(true);
+    release(view);
+  }
+}
+
 describe('arena blocks', () => {
   it('rounds a request up to its power of two, 64 bytes at least, up to 1 MB', () => {
     expect(arenaBlockBytes(1)).toBe(64);
@@ -92,75 +133,25 @@ describe('arena blocks', () => {
 
   it('keeps live chunks of every class apart (randomized, a pattern per block)', () => {
     const before = arenaStats().inUse;
-    const random = rng(777);
-    const live: { view: Buffer | Uint32Array; id: number }[] = [];
-    const words = (view: Buffer | Uint32Array) => new Uint32Array(view.buffer, view.byteOffset, view.byteLength >> 2);
-    const holds = (view: Buffer | Uint32Array, id: number) => {
-      const w = words(view);
-      for (let i = 0; i < w.length; i++) if (w[i] !== id) return false;
-      return true;
-    };
-    for (let step = 0; step < 30_000; step++) {
-      if (live.length > 0 && random() < (live.length > 3000 ? 0.7 : 0.4)) {
-        const i = Math.floor(random() * live.length);
-        const { view, id } = live[i]!;
-        expect(holds(view, id)).toBe(true);
-        if (view instanceof Uint32Array) releaseWords(view);
-        else releaseArena(view);
-        live[i] = live[live.length - 1]!;
-        live.pop();
-      } else {
-        // Log-uniform over the classes' range, 100 bytes to 70 KB.
-        const size = Math.floor(100 * Math.pow(700, random()));
-        const r = random();
-        const view = r < 0.2 ? takeWords(Math.ceil(size / 4)) : takeArena(size, r < 0.8);
-        expect(view.byteLength).toBeGreaterThanOrEqual(size & ~3);
-        words(view).fill(step + 1);
-        live.push({ view, id: step + 1 });
-      }
-    }
-    for (const { view, id } of live) {
-      expect(holds(view, id)).toBe(true);
-      if (view instanceof Uint32Array) releaseWords(view);
-      else releaseArena(view);
-    }
+    churn(777, 30_000, (live) => (live > 3000 ? 0.7 : 0.4), (random) => {
+      // Log-uniform over the classes' range, 100 bytes to 70 KB.
+      const size = Math.floor(100 * Math.pow(700, random()));
+      const r = random();
+      const view = r < 0.2 ? takeWords(Math.ceil(size / 4)) : takeArena(size, r < 0.8);
+      expect(view.byteLength).toBeGreaterThanOrEqual(size & ~3);
+      return view;
+    });
     expect(arenaStats().inUse).toBe(before);
   });
 
   it('never hands out overlapping blocks, and merges every block back once all are released', () => {
     const before = arenaStats().inUse;
-    const random = rng(12345);
-    const live: { view: Buffer | Uint32Array; tag: number }[] = [];
-    const fill = (view: Buffer | Uint32Array, tag: number) => view.fill(tag);
-    const check = (view: Buffer | Uint32Array, tag: number) => {
-      for (let i = 0; i < view.length; i++) if (view[i] !== tag) return false;
-      return true;
-    };
-    for (let step = 0; step < 20_000; step++) {
-      if (live.length > 0 && random() < 0.45) {
-        const i = Math.floor(random() * live.length);
-        const { view, tag } = live[i]!;
-        // Another block written over this one would show here.
-        expect(check(view, tag)).toBe(true);
-        if (view instanceof Uint32Array) releaseWords(view);
-        else releaseArena(view);
-        live[i] = live[live.length - 1]!;
-        live.pop();
-      } else {
-        // Mostly small, some up to 1 MB and a few over it (buffers of their own).
-        const r = random();
-        const size = 1 + Math.floor(r < 0.9 ? random() * 4096 : r < 0.99 ? random() * (1 << 20) : (1 << 20) + random() * 100_000);
-        const tag = 1 + (step % 250);
-        const view = random() < 0.3 ? takeWords(Math.ceil(size / 4)) : takeArena(size);
-        fill(view, tag);
-        live.push({ view, tag });
-      }
-    }
-    for (const { view, tag } of live) {
-      expect(check(view, tag)).toBe(true);
-      if (view instanceof Uint32Array) releaseWords(view);
-      else releaseArena(view);
-    }
+    churn(12345, 20_000, () => 0.45, (random) => {
+      // Mostly small, some up to 1 MB and a few over it (buffers of their own).
+      const r = random();
+      const size = 1 + Math.floor(r < 0.9 ? random() * 4096 : r < 0.99 ? random() * (1 << 20) : (1 << 20) + random() * 100_000);
+      return random() < 0.3 ? takeWords(Math.ceil(size / 4)) : takeArena(size);
+    });
     const s = arenaStats();
     expect(s.inUse).toBe(before);
     expect(s.largeBytes).toBe(0);
