@@ -195,7 +195,6 @@ function dbAt(client: Client, id: number): Database {
   return db;
 }
 
-
 // ---- DEL, UNLINK, EXISTS, TYPE, TOUCH -------------------------------------------------------
 
 function delGeneric(client: Client, argv: string[]): void {

@@ -784,7 +784,6 @@ export class Database implements DeadlineOwner<string> {
     return false;
   }
 
-  /** The key's access field (LRU stamp or LFU data), or undefined when it is missing. */
   /**
    * Eviction's view of a key in one lookup: its object value (null for a string), access
    * field and deadline. False when the key is not stored. Does not expire it.
@@ -800,6 +799,7 @@ export class Database implements DeadlineOwner<string> {
     return true;
   }
 
+  /** The key's access field (LRU stamp or LFU data), or undefined when it is missing. */
   accessOf(key: string): number | undefined {
     const shard = this.shards[keyHashSlot(key)];
     if (shard === undefined) return undefined;

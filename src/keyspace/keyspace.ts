@@ -71,12 +71,16 @@ export class Keyspace {
     for (const l of this.allKeysListeners) l(db);
   }
 
-  /** Whether key is stored and not past its deadline, without expiring it (listeners must not write). */
+  /** Whether key is stored, expired or not, without expiring it (listeners must not write). */
+  isStored(db: Database, key: string): boolean {
+    return db.accessOf(key) !== undefined;
+  }
+
+  /** Whether key is stored and not past its deadline, without expiring it. */
   isLive(db: Database, key: string): boolean {
+    if (!this.isStored(db, key)) return false;
     const at = db.getExpire(key);
-    if (at !== undefined) return at > this.clock.now();
-    // Without a deadline, a lookup cannot expire anything.
-    return db.get(key, false) !== undefined;
+    return at === undefined || at > this.clock.now();
   }
 
   /** Redis's signalModifiedKey: every write to a key, including its removal. */

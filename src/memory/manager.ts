@@ -19,7 +19,6 @@ const CLIENT_EVICT_MIN_BYTES = 32 * 1024;
 /** How far the V8 heap may grow past its live size before a full GC, with maxmemory set. */
 const HEAP_GROWING_PERCENT = 10;
 
-/** Commands a client in MULTI may still send when out of memory (Redis's processCommand). */
 /** Idle-time GC (collectWhileIdle): at most this often, this far from a deadline, after this much heap growth. */
 const IDLE_GC_MIN_INTERVAL_MS = 10_000;
 const IDLE_GC_DEADLINE_MARGIN_MS = 100;
@@ -37,7 +36,10 @@ export const EVICT_RUNNING = 1;
 export const EVICT_FAIL = 2;
 export type EvictResult = typeof EVICT_OK | typeof EVICT_RUNNING | typeof EVICT_FAIL;
 
-/** Full names (CommandEntry.fullName): Redis tests the proc, so SLOWLOG RESET is not RESET. */
+/**
+ * Commands a client in MULTI may still send when out of memory (Redis's processCommand), by
+ * full name (CommandEntry.fullName): Redis tests the proc, so SLOWLOG RESET is not RESET.
+ */
 const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
 
 /** Redis's bytesToHuman. */
@@ -122,8 +124,8 @@ export class MemoryManager {
     const evicted = (): [string, number][] => [
       ['evicted_clients', this.evictedClients],
       // Redis 7: how long the data was over maxmemory, in all and in the current stretch.
-      ['total_eviction_exceeded_time', this.overTotalMs + (this.overSince !== 0 ? Date.now() - this.overSince : 0)],
-      ['current_eviction_exceeded_time', this.overSince !== 0 ? Date.now() - this.overSince : 0],
+      ['total_eviction_exceeded_time', this.overTotalMs + this.overNowMs()],
+      ['current_eviction_exceeded_time', this.overNowMs()],
     ];
     server.infoSections.set('stats', stats === undefined ? evicted : () => [...stats(), ...evicted()]);
   }
@@ -251,6 +253,11 @@ export class MemoryManager {
   /** Since when the data is over maxmemory (0: it fits), and the total ms it was (INFO stats). */
   private overSince = 0;
   private overTotalMs = 0;
+
+  /** How long the current stretch over maxmemory has lasted (0 when the data fits). */
+  private overNowMs(): number {
+    return this.overSince !== 0 ? Date.now() - this.overSince : 0;
+  }
 
   private noteOver(over: boolean): void {
     if (over) {

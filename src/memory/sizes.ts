@@ -18,7 +18,8 @@ import type { TypedValue, Value } from '../keyspace/values.js';
 /**
  * A key's share of its slot's table: three uint32 words a cell (hash, access field, arena
  * offset) at a load between 3/8 and 3/4, about 0.55 on average: 12 / 0.55 ≈ 22 bytes, in a
- * power-of-two block (src/memory/arenas.ts) a third larger than its 12 × 2^k bytes: 29.
+ * power-of-two block (src/memory/arenas.ts) a third larger than its 12 × 2^k bytes: about
+ * 29; 28 as calibrated against the heap (test/memory/accounting.test.ts).
  * (Tables stay powers of two: they grow by doubling, and in size classes a growing
  * keyspace's lagging slots would pin runs, as arenas.ts explains.)
  */

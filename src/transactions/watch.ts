@@ -93,7 +93,7 @@ export class WatchedKeys {
     const id = watchId(db.index, key);
     for (const c of clients) {
       const expired = this.expiredWhenWatched.get(c);
-      if (expired?.has(id) && !this.stored(db, key)) {
+      if (expired?.has(id) && !this.server.keyspace.isStored(db, key)) {
         // Already expired when watched and now deleted: logically no change.
         expired.delete(id);
         continue;
@@ -112,14 +112,6 @@ export class WatchedKeys {
     // A copy: touching unwatches the dirty clients' keys.
     for (const key of [...byKey.keys()]) if (keyspace.isLive(db, key)) this.touchWatchedKey(db, key);
   };
-
-  /**
-   * Whether the key is stored, expired or not, without expiring it (listeners must not
-   * write): a key with a deadline is stored; without one, a lookup cannot expire anything.
-   */
-  private stored(db: Database, key: string): boolean {
-    return db.getExpire(key) !== undefined || db.get(key, false) !== undefined;
-  }
 
   /** Redis's isWatchedKeyExpired: EXEC fails when a key watched alive has expired since. */
   isWatchedKeyExpired(client: Client): boolean {
