@@ -202,6 +202,22 @@ export function cpuMicros(pid) {
   return ((utime + stime) * 1e6) / CLOCK_TICKS;
 }
 
+/**
+ * The machine's CPU time so far, from /proc/stat, in clock ticks: all of it, and the part the
+ * hypervisor gave to other guests while this one wanted to run (steal). On a shared VM,
+ * stolen stretches stop every process at once, so they bound the stalls any server shows.
+ */
+export function machineCpuTicks() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { total: f.slice(0, 8).reduce((a, b) => a + b, 0), steal: f[7] ?? 0 };
+}
+
+/** Percent of the machine's CPU time stolen between two machineCpuTicks readings. */
+export function stolenPercent(before, after) {
+  const total = after.total - before.total;
+  return total > 0 ? ((after.steal - before.steal) * 100) / total : NaN;
+}
+
 /** Resident set size and its peak (VmRSS, VmHWM), in bytes. */
 export function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -10,7 +10,8 @@
 //   --only/--skip section names, from the registry below
 //   --no-large    skip the large keyspace section (several minutes)
 //   --requests N  requests per redis-benchmark test (default depends on the pipeline)
-//   --repeat R    run each throughput test R times and keep the median (default 1)
+//   --repeat R    run each throughput test, and salebench on each side, R times and keep
+//                 the median (default 1)
 //
 // Adding a section: a module exporting `async run(options)` that prints with
 // `options.log(line)` and returns `{ lines }` (markdown for BENCHMARKS.md), registered in

@@ -6,7 +6,7 @@
 // distribution, pipelined 16 deep so queueing is included), the probe's p99/p99.9/max,
 // Holdfast's own largest event-loop stall and GC pause (INFO), and RSS bytes per key.
 import { spawn } from 'node:child_process';
-import { RespClient, fmt, memory, sleep, startHoldfast, startRedis, table } from '../lib.mjs';
+import { RespClient, fmt, machineCpuTicks, memory, sleep, startHoldfast, startRedis, stolenPercent, table } from '../lib.mjs';
 
 /** No Node flags: the string keys and values live outside the V8 heap, whose default limit (about 4 GB) they do not touch. */
 const HOLDFAST_NODE_ARGS = [];
@@ -67,6 +67,9 @@ async function grow(name, server, tool, total, log) {
   const requests = Math.round(total * 1.0101); // distinct random keys ≈ n - n²/2r
   const prober = probe(server.port);
   const monitor = await RespClient.connect(server.port);
+  // The stall and GC figures are those of the growth, not of the server's start.
+  await monitor.call('CONFIG', 'RESETSTAT');
+  const cpuBefore = machineCpuTicks();
   const load = runLoad(tool, server.port, requests);
   const started = Date.now();
   const series = [];
@@ -87,6 +90,7 @@ async function grow(name, server, tool, total, log) {
   }
   const report = await load.done;
   const seconds = (Date.now() - started) / 1000;
+  const stolen = stolenPercent(cpuBefore, machineCpuTicks());
   const latencies = await prober.stop();
   await sleep(1000);
   const keys = await monitor.call('DBSIZE');
@@ -110,6 +114,7 @@ async function grow(name, server, tool, total, log) {
     probeMax: latencies[latencies.length - 1],
     stall,
     gcPause,
+    stolen,
     rss: after.rss,
     peakRss: Math.max(peakRss, after.peak),
     perKey: (after.rss - before) / keys,
@@ -117,7 +122,7 @@ async function grow(name, server, tool, total, log) {
   };
   log(
     `  ${name}: ${fmt.int(keys)} keys in ${seconds.toFixed(0)} s (${fmt.int(r.rate)} keys/s), load p99 ${fmt.fixed(r.loadP99)} p99.9 ${fmt.fixed(r.loadP999)} ms, ` +
-      `probe p99 ${fmt.fixed(r.probeP99)} p99.9 ${fmt.fixed(r.probeP999)} max ${fmt.fixed(r.probeMax)} ms, RSS ${fmt.mb(r.rss)} (${fmt.int(r.perKey)} B/key)` +
+      `probe p99 ${fmt.fixed(r.probeP99)} p99.9 ${fmt.fixed(r.probeP999)} max ${fmt.fixed(r.probeMax)} ms, RSS ${fmt.mb(r.rss)} (${fmt.int(r.perKey)} B/key), CPU stolen by the hypervisor ${fmt.fixed(stolen)}%` +
       (name === 'Holdfast' ? `, max stall ${fmt.fixed(stall)} ms, max GC pause ${fmt.fixed(gcPause)} ms` : ''),
   );
   return r;
@@ -175,11 +180,12 @@ export async function run(options = {}) {
     fmt.fixed(r.probeP999),
     fmt.fixed(r.probeMax),
     Number.isFinite(r.stall) ? fmt.fixed(r.stall) : '—',
+    `${fmt.fixed(r.stolen)}%`,
     fmt.mb(r.rss),
     fmt.int(r.perKey),
   ]);
   lines.push(
-    ...table(['server', 'keys', 'time', 'keys/s', 'load p99 ms', 'load p99.9 ms', 'probe p99 ms', 'probe p99.9 ms', 'probe max ms', 'max event-loop stall ms', 'RSS', 'RSS bytes/key'], rows),
+    ...table(['server', 'keys', 'time', 'keys/s', 'load p99 ms', 'load p99.9 ms', 'probe p99 ms', 'probe p99.9 ms', 'probe max ms', 'max event-loop stall ms', 'CPU stolen', 'RSS', 'RSS bytes/key'], rows),
     '',
     'Keys per second over each tenth of the growth:',
     '',
@@ -192,6 +198,11 @@ export async function run(options = {}) {
   if (results.redis && results.holdfast) {
     const ratio = results.holdfast.perKey / results.redis.perKey;
     lines.push(`RSS per key: Holdfast ${fmt.fixed(ratio)}× Redis's. Holdfast's largest GC pause: ${fmt.fixed(results.holdfast.gcPause)} ms.`, '');
+    lines.push(
+      '"CPU stolen" is the share of both cores\' time the hypervisor gave to other guests during the run (/proc/stat steal). It comes in stretches' +
+        ' of tens of milliseconds in which no process of this machine runs, so it sets a floor under the maximum and p99.9 figures of both servers.',
+      '',
+    );
   }
   return { name: 'growth', lines, results };
 }

@@ -24,6 +24,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { machineCpuTicks, stolenPercent } from '../lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const salebenchPath = path.resolve(root, '../shared/tools/salebench/salebench.js');
@@ -260,21 +261,27 @@ async function salebenchSection(options, log) {
     return null;
   }
   const args = ['--recreate', '--duration', String(options.duration)];
-  const results = {};
-  const redis = await startRedis();
-  try {
-    log(`salebench lua against redis-server (port ${redis.port}), ${options.duration} s ...`);
-    results.lua = (await runSalebench(redis.port, 'lua', args)).summary;
-  } finally {
-    await redis.stop();
+  // With --repeat R, R rounds of one run each, the order flipping every round (the machine's
+  // load and the hypervisor's steal drift over minutes); the median run of each side is
+  // compared, and every run is listed.
+  const rounds = Math.max(1, options.repeat ?? 1);
+  const runs = { lua: [], native: [] };
+  const runOne = async (mode) => {
+    const server = mode === 'lua' ? await startRedis() : await startHoldfast();
+    try {
+      log(`salebench ${mode} against ${mode === 'lua' ? 'redis-server' : 'Holdfast'} (port ${server.port}), ${options.duration} s ...`);
+      const before = machineCpuTicks();
+      const summary = (await runSalebench(server.port, mode, args)).summary;
+      runs[mode].push({ ...summary, stolen_pct: stolenPercent(before, machineCpuTicks()) });
+    } finally {
+      await server.stop();
+    }
+  };
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of round % 2 === 0 ? ['lua', 'native'] : ['native', 'lua']) await runOne(mode);
   }
-  const holdfast = await startHoldfast();
-  try {
-    log(`salebench native against Holdfast (port ${holdfast.port}), ${options.duration} s ...`);
-    results.native = (await runSalebench(holdfast.port, 'native', args)).summary;
-  } finally {
-    await holdfast.stop();
-  }
+  const median = (list) => [...list].sort((a, b) => a.total_ops_per_s - b.total_ops_per_s)[(list.length - 1) >> 1];
+  const results = { lua: median(runs.lua), native: median(runs.native), runs };
   const { lua, native } = results;
   const row = (label, s) =>
     `${label.padEnd(20)}${fmt(s.total_ops_per_s).padStart(10)}${fmt(s.ops.reserve.p99_ms, 2).padStart(12)}${fmt(worstP99(s), 2).padStart(12)}` +
@@ -293,7 +300,17 @@ async function salebenchSection(options, log) {
   log(`targets: ops/s >= 2x ${ratio.ops >= 2 ? 'met' : 'MISSED'}; p99 <= Redis ${ratio.p99 <= 1 ? 'met' : 'MISSED'}; CPU/op < Redis ${ratio.cpu < 1 ? 'met' : 'MISSED'}`);
   // salebench is one Node process: once it uses a whole core, ops/s measure the client.
   if (native.client_cpu_pct >= 85) log(`note: the salebench client used ${fmt(native.client_cpu_pct, 0)}% of a core against Holdfast: the ops/s ratio is bounded by the client, CPU per operation is the server's figure`);
+  if (rounds > 1) log(roundsLine(runs));
   return { ...results, ratio };
+}
+
+/** Every run's ops/s and the CPU the hypervisor stole meanwhile, round by round. */
+function roundsLine(runs) {
+  const each = runs.lua.map((l, i) => {
+    const n = runs.native[i];
+    return `${fmt(l.total_ops_per_s)} (${fmt(l.stolen_pct, 1)}% stolen) / ${fmt(n.total_ops_per_s)} (${fmt(n.stolen_pct, 1)}%) = ${fmt(n.total_ops_per_s / l.total_ops_per_s, 2)}x`;
+  });
+  return `rounds, Lua / native ops/s: ${each.join('; ')}`;
 }
 
 // ---- 2. hold expiry lag -------------------------------------------------------------------
@@ -465,6 +482,14 @@ function markdown(opts, salebench, lag, engine) {
       md.push(`| ${label} | ${fmt(s.total_ops_per_s)} | ${fmt(s.ops.reserve.p99_ms, 2)} | ${fmt(worstP99(s), 2)} | ${fmt(s.server_cpu_us_per_op, 2)} | ${fmt(s.client_cpu_pct, 0)}% | ${s.audit.ok ? 'pass' : 'FAIL'} |`);
     }
     md.push(`| Holdfast / Redis | ${fmt(ratio.ops, 2)}x | | ${fmt(ratio.p99, 2)}x | ${fmt(ratio.cpu, 2)}x | | |`, '');
+    if (salebench.runs.lua.length > 1) {
+      md.push(
+        `The median of ${salebench.runs.lua.length} runs each, in rounds whose order flips (Lua first, then Holdfast first, ...). Every round, with the share of the machine's CPU the hypervisor stole (/proc/stat) during each run:`,
+        '',
+        roundsLine(salebench.runs),
+        '',
+      );
+    }
   }
   if (lag) {
     md.push(
@@ -515,6 +540,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     else if (a === '--skip-salebench') options.skipSalebench = true;
     else if (a === '--skip-lag') options.skipLag = true;
     else if (a === '--quick') options.quick = true;
+    else if (a === '--repeat') options.repeat = Number(args[++i]);
     else if (a === '--no-lag-poll') options.lagPoll = false;
     else throw new Error(`unknown option ${a}`);
   }
