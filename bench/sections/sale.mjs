@@ -373,6 +373,7 @@ async function expiryLagSection(options, log) {
     }
     const read = wallNow();
     log(`  reserved in ${fmt(reserved - t0)} ms, deadlines read in ${fmt(read - reserved)} ms; waiting for every deadline`);
+    const cpuBefore = machineCpuTicks();
     const lastDeadline = Math.max(...deadlines.map((d) => Math.max(...d)));
     // Availability without touching a hold (an access would expire it lazily, on time by
     // definition): expired-holds of the sales whose next deadline is due, polled every
@@ -427,6 +428,7 @@ async function expiryLagSection(options, log) {
       worst.sort((x, y) => y[1] - x[1]);
       console.log(worst.slice(0, 40).map(([d, l]) => `${d.toFixed(0)}:${l.toFixed(1)}`).join(' '));
     }
+    const stolen = stolenPercent(cpuBefore, machineCpuTicks());
     // The server's own view of its event loop over the run (INFO memory, src/observability).
     const memoryInfo = String(await cmd.call('INFO', 'memory'));
     const field = (name) => /^([\d.]+)/.exec(memoryInfo.split(`${name}:`)[1] ?? '')?.[1];
@@ -438,9 +440,9 @@ async function expiryLagSection(options, log) {
     log(`  ${''.padEnd(42)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'p99.9'.padStart(8)}${'max'.padStart(8)}  ms after the deadline`);
     log('  ' + line('`expired` event at the subscriber', ev));
     log('  ' + line(`lot available (${fmt(polls)} SALE.INFO polls)`, av));
-    if (stall !== undefined) log(`  server: longest event-loop stall ${stall} ms, longest GC pause ${gcMax ?? '-'} ms (INFO memory)`);
+    if (stall !== undefined) log(`  server: longest event-loop stall ${stall} ms, longest GC pause ${gcMax ?? '-'} ms (INFO memory); CPU stolen by the hypervisor while waiting: ${fmt(stolen, 1)}%`);
     log(`  target p99 <= 10 ms: event ${ev.p99 <= 10 ? 'met' : 'MISSED'}, availability ${av.p99 <= 10 ? 'met' : 'MISSED'}`);
-    return { holds: total, event: ev, available: av };
+    return { holds: total, event: ev, available: av, stolen };
   } finally {
     cmd.close();
     sub.close();
@@ -499,6 +501,8 @@ function markdown(opts, salebench, lag, engine) {
       '|---|---:|---:|---:|---:|',
       `| \`expired\` event at a subscriber | ${fmt(lag.event.p50, 2)} | ${fmt(lag.event.p99, 2)} | ${fmt(lag.event.p999, 2)} | ${fmt(lag.event.max, 2)} |`,
       `| lot available again (SALE.INFO polled every ms) | ${fmt(lag.available.p50, 2)} | ${fmt(lag.available.p99, 2)} | ${fmt(lag.available.p999, 2)} | ${fmt(lag.available.max, 2)} |`,
+      '',
+      `CPU the hypervisor stole meanwhile (/proc/stat): ${fmt(lag.stolen, 1)}%.`,
       '',
     );
   }
