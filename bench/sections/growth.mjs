@@ -200,7 +200,7 @@ export async function run(options = {}) {
     lines.push(`RSS per key: Holdfast ${fmt.fixed(ratio)}× Redis's. Holdfast's largest GC pause: ${fmt.fixed(results.holdfast.gcPause)} ms.`, '');
     lines.push(
       '"CPU stolen" is the share of both cores\' time the hypervisor gave to other guests during the run (/proc/stat steal). It comes in stretches' +
-        ' of tens of milliseconds in which no process of this machine runs, so it sets a floor under the maximum and p99.9 figures of both servers.',
+        ' of tens of milliseconds in which nothing on the stolen vCPU runs, so it sets a floor under the maximum and p99.9 figures of both servers.',
       '',
     );
   }
