@@ -205,7 +205,7 @@ export function cpuMicros(pid) {
 /**
  * The machine's CPU time so far, from /proc/stat, in clock ticks: all of it, and the part the
  * hypervisor gave to other guests while this one wanted to run (steal). On a shared VM,
- * stolen stretches stop every process at once, so they bound the stalls any server shows.
+ * a stolen stretch stops whatever runs on that vCPU, so steal bounds the stalls any server shows.
  */
 export function machineCpuTicks() {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -216,6 +216,11 @@ export function machineCpuTicks() {
 export function stolenPercent(before, after) {
   const total = after.total - before.total;
   return total > 0 ? ((after.steal - before.steal) * 100) / total : NaN;
+}
+
+/** The median element of a list by a numeric value (the upper one of an even count). */
+export function medianBy(list, value) {
+  return [...list].sort((a, b) => value(a) - value(b))[Math.floor(list.length / 2)];
 }
 
 /** Resident set size and its peak (VmRSS, VmHWM), in bytes. */

@@ -24,7 +24,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { machineCpuTicks, stolenPercent } from '../lib.mjs';
+import { machineCpuTicks, medianBy, stolenPercent } from '../lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const salebenchPath = path.resolve(root, '../shared/tools/salebench/salebench.js');
@@ -280,8 +280,8 @@ async function salebenchSection(options, log) {
   for (let round = 0; round < rounds; round++) {
     for (const mode of round % 2 === 0 ? ['lua', 'native'] : ['native', 'lua']) await runOne(mode);
   }
-  const median = (list) => [...list].sort((a, b) => a.total_ops_per_s - b.total_ops_per_s)[(list.length - 1) >> 1];
-  const results = { lua: median(runs.lua), native: median(runs.native), runs };
+  const opsPerSecond = (summary) => summary.total_ops_per_s;
+  const results = { lua: medianBy(runs.lua, opsPerSecond), native: medianBy(runs.native, opsPerSecond), runs };
   const { lua, native } = results;
   const row = (label, s) =>
     `${label.padEnd(20)}${fmt(s.total_ops_per_s).padStart(10)}${fmt(s.ops.reserve.p99_ms, 2).padStart(12)}${fmt(worstP99(s), 2).padStart(12)}` +

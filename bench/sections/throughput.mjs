@@ -3,7 +3,7 @@
 // Reports requests/s side by side with the ratio, p99 latency, and the server's CPU time
 // per request (user + system from /proc/<pid>/stat): the figure least sensitive to other
 // load on a shared machine.
-import { RespClient, benchmarkTool, cpuMicros, fmt, runBenchmark, startHoldfast, startRedis, table } from '../lib.mjs';
+import { RespClient, benchmarkTool, cpuMicros, fmt, medianBy, runBenchmark, startHoldfast, startRedis, table } from '../lib.mjs';
 
 const TESTS = ['ping_inline', 'ping_mbulk', 'set', 'get', 'incr', 'mset'];
 
@@ -27,9 +27,8 @@ export async function measure(tool, server, args, n) {
   return { ...row, cpuPerRequest: cpu / n };
 }
 
-export function median(rows) {
-  const sorted = [...rows].sort((a, b) => a.rps - b.rps);
-  return sorted[Math.floor(sorted.length / 2)];
+function median(rows) {
+  return medianBy(rows, (row) => row.rps);
 }
 
 /**
